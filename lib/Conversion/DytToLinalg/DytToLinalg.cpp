@@ -1,0 +1,385 @@
+//===- DytToLinalg.cpp - Lower the dyt dialect to linalg on tensors --------===//
+//
+// Each dyt op becomes linalg.generic ops on tensors:
+//
+//   dyt.dyt         one elementwise generic
+//   dyt.rms_norm    sum(x^2) reduction -> rstd per row -> elementwise scaling
+//   dyt.layer_norm  sum(x) reduction -> mean per row -> sum((x-mean)^2)
+//                   reduction -> rstd per row -> elementwise normalisation
+//
+// The three share their last step, `round(core(x, row stats) * gamma + beta)`,
+// so it is built by one helper (buildAffineElementwise). Statistics live in
+// f32 tensors over the leading ("row") dims; 16-bit inputs are widened to f32
+// inside each generic and the result is rounded once.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dyt/Conversion/DytToLinalg/DytToLinalg.h"
+
+#include "dyt/Dialect/Dyt/IR/DytOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir {
+namespace dyt {
+#define GEN_PASS_DEF_CONVERTDYTTOLINALGPASS
+#include "dyt/Conversion/Passes.h.inc"
+} // namespace dyt
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::dyt;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Scalar helpers
+//===----------------------------------------------------------------------===//
+
+Value toF32(OpBuilder &b, Location loc, Value v) {
+  if (v.getType().isF32())
+    return v;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+}
+
+Value fromF32(OpBuilder &b, Location loc, Value v, Type elementType) {
+  if (elementType.isF32())
+    return v;
+  return arith::TruncFOp::create(b, loc, elementType, v);
+}
+
+Value f32Constant(OpBuilder &b, Location loc, const APFloat &value) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value.convertToFloat()));
+}
+
+//===----------------------------------------------------------------------===//
+// Per-channel parameters (gamma, beta)
+//===----------------------------------------------------------------------===//
+
+/// How gamma or beta enters the final elementwise generic. A splat constant
+/// equal to the identity of its operation (1 for gamma's multiply, +-0 for
+/// beta's add) costs nothing; any other splat is a scalar constant in the
+/// body rather than a broadcast load; everything else is a tensor operand.
+struct ChannelParam {
+  enum class Kind { Identity, Scalar, Tensor };
+  Kind kind = Kind::Identity;
+  Value value; // The f32 constant (Scalar) or the 1-d tensor (Tensor).
+};
+
+ChannelParam classifyChannelParam(OpBuilder &b, Location loc, Value param,
+                                  bool isAdditive) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(param, m_Constant(&attr)) || !attr.isSplat())
+    return {ChannelParam::Kind::Tensor, param};
+  APFloat value = attr.getSplatValue<APFloat>();
+  bool losesInfo = false;
+  value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                &losesInfo); // Exact: f16/bf16 values are f32 values.
+  bool isIdentity = isAdditive ? value.isZero() : value.isExactlyValue(1.0);
+  if (isIdentity)
+    return {ChannelParam::Kind::Identity, Value()};
+  return {ChannelParam::Kind::Scalar, f32Constant(b, loc, value)};
+}
+
+//===----------------------------------------------------------------------===//
+// linalg.generic builders
+//===----------------------------------------------------------------------===//
+
+/// Computes the normalised f32 value of one element from the widened input
+/// element `x` and the row statistics (already f32).
+using CoreFn =
+    function_ref<Value(OpBuilder &, Location, Value x, ValueRange rowStats)>;
+
+/// A map from the full iteration space of `rank` loops to the leading
+/// `rank - 1` dims (the row of an element).
+AffineMap rowMap(MLIRContext *ctx, int64_t rank) {
+  return AffineMap::getMultiDimIdentityMap(rank, ctx).getMajorSubMap(rank - 1);
+}
+
+/// A tensor.empty of the given sizes and element type.
+Value emptyOf(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+              Type elementType) {
+  return tensor::EmptyOp::create(b, loc, sizes, elementType);
+}
+
+/// out[i] = round(core(x[i], rowStats[row(i)]) * gamma[i_c] + beta[i_c]),
+/// the last step of every lowering in this file.
+Value buildAffineElementwise(OpBuilder &b, Location loc, Value input,
+                             ArrayRef<OpFoldResult> sizes, int64_t channelDim,
+                             ValueRange rowStats,
+                             ChannelParam gamma, ChannelParam beta,
+                             CoreFn core) {
+  auto type = cast<RankedTensorType>(input.getType());
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = type.getRank();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap channel = AffineMap::get(rank, 0, b.getAffineDimExpr(channelDim));
+
+  SmallVector<Value> inputs{input};
+  SmallVector<AffineMap> maps{identity};
+  for (Value stat : rowStats) {
+    inputs.push_back(stat);
+    maps.push_back(rowMap(ctx, rank));
+  }
+  for (const ChannelParam *param : {&gamma, &beta}) {
+    if (param->kind != ChannelParam::Kind::Tensor)
+      continue;
+    inputs.push_back(param->value);
+    maps.push_back(channel);
+  }
+  maps.push_back(identity);
+
+  Type elementType = type.getElementType();
+  Value init = emptyOf(b, loc, sizes, elementType);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value x = toF32(nb, nloc, args[0]);
+        unsigned next = 1 + rowStats.size();
+        Value y = core(nb, nloc, x, args.slice(1, rowStats.size()));
+        // Tensor parameters come in the order they were added above.
+        auto operandOf = [&](const ChannelParam &param) -> Value {
+          if (param.kind == ChannelParam::Kind::Scalar)
+            return param.value;
+          return toF32(nb, nloc, args[next++]);
+        };
+        if (gamma.kind != ChannelParam::Kind::Identity)
+          y = arith::MulFOp::create(nb, nloc, y, operandOf(gamma));
+        if (beta.kind != ChannelParam::Kind::Identity)
+          y = arith::AddFOp::create(nb, nloc, y, operandOf(beta));
+        linalg::YieldOp::create(nb, nloc, fromF32(nb, nloc, y, elementType));
+      });
+  return generic.getResult(0);
+}
+
+/// acc[row] = sum over the last dim of term(x, rowStats[row]), in f32.
+Value buildRowReduction(OpBuilder &b, Location loc, Value input,
+                        ArrayRef<OpFoldResult> sizes, ValueRange rowStats,
+                        CoreFn term) {
+  auto type = cast<RankedTensorType>(input.getType());
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = type.getRank();
+  Type f32 = b.getF32Type();
+
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value init = emptyOf(b, loc, sizes.drop_back(), f32);
+  Value acc = linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{init})
+                  .getResult(0);
+
+  SmallVector<Value> inputs{input};
+  SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  for (Value stat : rowStats) {
+    inputs.push_back(stat);
+    maps.push_back(rowMap(ctx, rank));
+  }
+  maps.push_back(rowMap(ctx, rank));
+  SmallVector<utils::IteratorType> iterators(rank - 1,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc}, maps,
+      iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value x = toF32(nb, nloc, args[0]);
+        Value t = term(nb, nloc, x, args.slice(1, rowStats.size()));
+        Value sum = arith::AddFOp::create(nb, nloc, args.back(), t);
+        linalg::YieldOp::create(nb, nloc, sum);
+      });
+  return generic.getResult(0);
+}
+
+/// out[row] = fn(stat[row]) over an f32 tensor of row statistics; `sizes`
+/// are the input's, whose leading dims are the rows.
+Value buildRowMap(OpBuilder &b, Location loc, Value stat,
+                  ArrayRef<OpFoldResult> sizes,
+                  function_ref<Value(OpBuilder &, Location, Value)> fn) {
+  auto type = cast<RankedTensorType>(stat.getType());
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext());
+  Value init = emptyOf(b, loc, sizes.drop_back(), type.getElementType());
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{stat}, ValueRange{init},
+      ArrayRef<AffineMap>{identity, identity}, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, fn(nb, nloc, args[0]));
+      });
+  return generic.getResult(0);
+}
+
+/// The number of elements in a row (the last dim), as an f32 scalar.
+Value rowLength(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes) {
+  OpFoldResult size = sizes.back();
+  if (std::optional<int64_t> known = getConstantIntValue(size))
+    return arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(static_cast<float>(*known)));
+  Value asInt = arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
+                                             cast<Value>(size));
+  return arith::UIToFPOp::create(b, loc, b.getF32Type(), asInt);
+}
+
+/// rstd[row] = rsqrt(sum[row] / n + epsilon)
+Value buildReciprocalStdDev(OpBuilder &b, Location loc, Value sums,
+                            ArrayRef<OpFoldResult> sizes, Value n,
+                            const APFloat &epsilon) {
+  Value eps = f32Constant(b, loc, epsilon);
+  return buildRowMap(b, loc, sums, sizes, [&](OpBuilder &nb, Location nloc, Value s) {
+    Value mean = arith::DivFOp::create(nb, nloc, s, n);
+    Value shifted = arith::AddFOp::create(nb, nloc, mean, eps);
+    return math::RsqrtOp::create(nb, nloc, shifted).getResult();
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+struct DytOpLowering : OpConversionPattern<DytOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(DytOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    // alpha is read once, outside the loop nest, and widened to f32.
+    Value alpha = adaptor.getAlpha();
+    if (auto alphaType = dyn_cast<RankedTensorType>(alpha.getType())) {
+      SmallVector<Value> indices;
+      if (alphaType.getRank() == 1)
+        indices.push_back(arith::ConstantIndexOp::create(rewriter, loc, 0));
+      alpha = tensor::ExtractOp::create(rewriter, loc, alpha, indices);
+    }
+    alpha = toF32(rewriter, loc, alpha);
+
+    ChannelParam gamma = classifyChannelParam(rewriter, loc, adaptor.getGamma(),
+                                              /*isAdditive=*/false);
+    ChannelParam beta = classifyChannelParam(rewriter, loc, adaptor.getBeta(),
+                                             /*isAdditive=*/true);
+    Value input = adaptor.getInput();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
+    Value result = buildAffineElementwise(
+        rewriter, loc, input, sizes, op.getChannelDim(), ValueRange{},
+        gamma, beta, [&](OpBuilder &b, Location l, Value x, ValueRange) {
+          Value scaled = arith::MulFOp::create(b, l, alpha, x);
+          return math::TanhOp::create(b, l, scaled).getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
+    Value n = rowLength(rewriter, loc, sizes);
+
+    // Two passes over each row: the mean, then the squared deviations from
+    // it. E[x^2] - E[x]^2 would need one pass fewer but cancels
+    // catastrophically when |mean| >> stddev, which activations do have.
+    Value sums = buildRowReduction(
+        rewriter, loc, input, sizes, ValueRange{},
+        [](OpBuilder &, Location, Value x, ValueRange) { return x; });
+    Value mean = buildRowMap(rewriter, loc, sums, sizes,
+                             [&](OpBuilder &b, Location l, Value s) {
+                               return arith::DivFOp::create(b, l, s, n)
+                                   .getResult();
+                             });
+    Value squares = buildRowReduction(
+        rewriter, loc, input, sizes, ValueRange{mean},
+        [](OpBuilder &b, Location l, Value x, ValueRange stats) {
+          Value d = arith::SubFOp::create(b, l, x, stats[0]);
+          return arith::MulFOp::create(b, l, d, d).getResult();
+        });
+    Value rstd =
+        buildReciprocalStdDev(rewriter, loc, squares, sizes, n, op.getEpsilon());
+
+    auto type = cast<RankedTensorType>(input.getType());
+    ChannelParam gamma = classifyChannelParam(rewriter, loc, adaptor.getGamma(),
+                                              /*isAdditive=*/false);
+    ChannelParam beta = classifyChannelParam(rewriter, loc, adaptor.getBeta(),
+                                             /*isAdditive=*/true);
+    Value result = buildAffineElementwise(
+        rewriter, loc, input, sizes, type.getRank() - 1, ValueRange{mean, rstd},
+        gamma, beta,
+        [](OpBuilder &b, Location l, Value x, ValueRange stats) {
+          Value centred = arith::SubFOp::create(b, l, x, stats[0]);
+          return arith::MulFOp::create(b, l, centred, stats[1]).getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct RMSNormOpLowering : OpConversionPattern<RMSNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(RMSNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
+    Value n = rowLength(rewriter, loc, sizes);
+    Value squares = buildRowReduction(
+        rewriter, loc, input, sizes, ValueRange{},
+        [](OpBuilder &b, Location l, Value x, ValueRange) {
+          return arith::MulFOp::create(b, l, x, x).getResult();
+        });
+    Value rstd =
+        buildReciprocalStdDev(rewriter, loc, squares, sizes, n, op.getEpsilon());
+
+    auto type = cast<RankedTensorType>(input.getType());
+    ChannelParam gamma = classifyChannelParam(rewriter, loc, adaptor.getGamma(),
+                                              /*isAdditive=*/false);
+    ChannelParam noBeta; // RMSNorm has no shift.
+    Value result = buildAffineElementwise(
+        rewriter, loc, input, sizes, type.getRank() - 1, ValueRange{rstd}, gamma,
+        noBeta, [](OpBuilder &b, Location l, Value x, ValueRange stats) {
+          return arith::MulFOp::create(b, l, x, stats[0]).getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ConvertDytToLinalgPass
+    : dyt::impl::ConvertDytToLinalgPassBase<ConvertDytToLinalgPass> {
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    configureDytToLinalgConversionTarget(target);
+    RewritePatternSet patterns(&getContext());
+    populateDytToLinalgConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::dyt::populateDytToLinalgConversionPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<DytOpLowering, LayerNormOpLowering, RMSNormOpLowering>(
+      patterns.getContext());
+}
+
+void mlir::dyt::configureDytToLinalgConversionTarget(
+    ConversionTarget &target) {
+  target.addIllegalDialect<DytDialect>();
+  target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                         math::MathDialect, tensor::TensorDialect>();
+}

@@ -1,0 +1,28 @@
+//===- InitAllDyt.cpp - The one registration point for every tool ----------===//
+
+#include "dyt/InitAllDyt.h"
+
+#include "dyt/Conversion/Passes.h"
+#include "dyt/Dialect/Dyt/IR/DytDialect.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void mlir::dyt::registerDytDialects(DialectRegistry &registry) {
+  registry.insert<DytDialect>();
+}
+
+void mlir::dyt::registerDytPasses() { registerDytConversionPasses(); }
+
+void mlir::dyt::registerAllDialectsAndExtensions(DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  // convert-to-llvm and friends find their patterns through extensions.
+  mlir::registerAllExtensions(registry);
+  registerDytDialects(registry);
+}
+
+void mlir::dyt::registerAllPasses() {
+  mlir::registerAllPasses();
+  registerDytPasses();
+}
