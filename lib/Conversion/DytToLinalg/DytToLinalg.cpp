@@ -96,9 +96,13 @@ using CoreFn =
     function_ref<Value(OpBuilder &, Location, Value x, ValueRange rowStats)>;
 
 /// A map from the full iteration space of `rank` loops to the leading
-/// `rank - 1` dims (the row of an element).
+/// `rank - 1` dims (the row of an element). For rank 1 that is the map to a
+/// 0-d tensor, `(d0) -> ()` (which getMajorSubMap(0) would return as null).
 AffineMap rowMap(MLIRContext *ctx, int64_t rank) {
-  return AffineMap::getMultiDimIdentityMap(rank, ctx).getMajorSubMap(rank - 1);
+  SmallVector<AffineExpr> leading;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    leading.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, /*symbolCount=*/0, leading, ctx);
 }
 
 /// A tensor.empty of the given sizes and element type.
