@@ -32,6 +32,9 @@ config.substitutions.append(
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+# `not` and `count` at the start of a RUN line are found through PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.dyt_tools_dir, append_path=True)
 
 # Our tools first, then LLVM's (mlir-opt and mlir-runner are Debian's own:
 # tests that use them check that our output is plain upstream MLIR).

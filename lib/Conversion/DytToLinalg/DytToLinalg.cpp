@@ -232,9 +232,7 @@ Value rowLength(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes) {
 
 /// rstd[row] = rsqrt(sum[row] / n + epsilon)
 Value buildReciprocalStdDev(OpBuilder &b, Location loc, Value sums,
-                            ArrayRef<OpFoldResult> sizes, Value n,
-                            const APFloat &epsilon) {
-  Value eps = f32Constant(b, loc, epsilon);
+                            ArrayRef<OpFoldResult> sizes, Value n, Value eps) {
   return buildRowMap(b, loc, sums, sizes, [&](OpBuilder &nb, Location nloc, Value s) {
     Value mean = arith::DivFOp::create(nb, nloc, s, n);
     Value shifted = arith::AddFOp::create(nb, nloc, mean, eps);
@@ -290,6 +288,7 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
     Value input = adaptor.getInput();
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
     Value n = rowLength(rewriter, loc, sizes);
+    Value eps = f32Constant(rewriter, loc, op.getEpsilon());
 
     // Two passes over each row: the mean, then the squared deviations from
     // it. E[x^2] - E[x]^2 would need one pass fewer but cancels
@@ -309,7 +308,7 @@ struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
           return arith::MulFOp::create(b, l, d, d).getResult();
         });
     Value rstd =
-        buildReciprocalStdDev(rewriter, loc, squares, sizes, n, op.getEpsilon());
+        buildReciprocalStdDev(rewriter, loc, squares, sizes, n, eps);
 
     auto type = cast<RankedTensorType>(input.getType());
     ChannelParam gamma = classifyChannelParam(rewriter, loc, adaptor.getGamma(),
@@ -338,13 +337,14 @@ struct RMSNormOpLowering : OpConversionPattern<RMSNormOp> {
     Value input = adaptor.getInput();
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
     Value n = rowLength(rewriter, loc, sizes);
+    Value eps = f32Constant(rewriter, loc, op.getEpsilon());
     Value squares = buildRowReduction(
         rewriter, loc, input, sizes, ValueRange{},
         [](OpBuilder &b, Location l, Value x, ValueRange) {
           return arith::MulFOp::create(b, l, x, x).getResult();
         });
     Value rstd =
-        buildReciprocalStdDev(rewriter, loc, squares, sizes, n, op.getEpsilon());
+        buildReciprocalStdDev(rewriter, loc, squares, sizes, n, eps);
 
     auto type = cast<RankedTensorType>(input.getType());
     ChannelParam gamma = classifyChannelParam(rewriter, loc, adaptor.getGamma(),
