@@ -278,84 +278,75 @@ struct DytOpLowering : OpConversionPattern<DytOp> {
   }
 };
 
-struct LayerNormOpLowering : OpConversionPattern<LayerNormOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// The lowering both norms share. RMSNorm is LayerNorm without the centring
+/// and the shift:
+///   [mean = sum(x) / n]                        (centred only)
+///   rstd = rsqrt(sum((x [- mean])^2) / n + eps)
+///   y    = (x [- mean]) * rstd * gamma [+ beta]
+/// LayerNorm takes two passes over each row, the mean and then the squared
+/// deviations from it: E[x^2] - E[x]^2 would save one but cancels
+/// catastrophically when |mean| >> stddev, which activations do have.
+Value lowerNorm(OpBuilder &b, Location loc, Value input, Value gammaValue,
+                Value betaValue, const APFloat &epsilon) {
+  bool centred = betaValue != nullptr;
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+  Value n = rowLength(b, loc, sizes);
+  Value eps = f32Constant(b, loc, epsilon);
 
-  LogicalResult
-  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
-    Value n = rowLength(rewriter, loc, sizes);
-    Value eps = f32Constant(rewriter, loc, op.getEpsilon());
-
-    // Two passes over each row: the mean, then the squared deviations from
-    // it. E[x^2] - E[x]^2 would need one pass fewer but cancels
-    // catastrophically when |mean| >> stddev, which activations do have.
+  SmallVector<Value> stats;
+  if (centred) {
     Value sums = buildRowReduction(
-        rewriter, loc, input, sizes, ValueRange{},
+        b, loc, input, sizes, ValueRange{},
         [](OpBuilder &, Location, Value x, ValueRange) { return x; });
-    Value mean = buildRowMap(rewriter, loc, sums, sizes,
-                             [&](OpBuilder &b, Location l, Value s) {
-                               return arith::DivFOp::create(b, l, s, n)
-                                   .getResult();
-                             });
-    Value squares = buildRowReduction(
-        rewriter, loc, input, sizes, ValueRange{mean},
-        [](OpBuilder &b, Location l, Value x, ValueRange stats) {
-          Value d = arith::SubFOp::create(b, l, x, stats[0]);
-          return arith::MulFOp::create(b, l, d, d).getResult();
-        });
-    Value rstd =
-        buildReciprocalStdDev(rewriter, loc, squares, sizes, n, eps);
-
-    auto type = cast<RankedTensorType>(input.getType());
-    ChannelParam gamma = classifyChannelParam(rewriter, loc, adaptor.getGamma(),
-                                              /*isAdditive=*/false);
-    ChannelParam beta = classifyChannelParam(rewriter, loc, adaptor.getBeta(),
-                                             /*isAdditive=*/true);
-    Value result = buildAffineElementwise(
-        rewriter, loc, input, sizes, type.getRank() - 1, ValueRange{mean, rstd},
-        gamma, beta,
-        [](OpBuilder &b, Location l, Value x, ValueRange stats) {
-          Value centred = arith::SubFOp::create(b, l, x, stats[0]);
-          return arith::MulFOp::create(b, l, centred, stats[1]).getResult();
-        });
-    rewriter.replaceOp(op, result);
-    return success();
+    stats.push_back(buildRowMap(b, loc, sums, sizes,
+                                [&](OpBuilder &nb, Location l, Value s) {
+                                  return arith::DivFOp::create(nb, l, s, n)
+                                      .getResult();
+                                }));
   }
-};
+  // x - mean for LayerNorm, x for RMSNorm; `rowStats` starts with the mean.
+  auto centre = [centred](OpBuilder &nb, Location l, Value x,
+                          ValueRange rowStats) -> Value {
+    return centred ? arith::SubFOp::create(nb, l, x, rowStats[0]).getResult()
+                   : x;
+  };
+  Value squares = buildRowReduction(
+      b, loc, input, sizes, stats,
+      [&](OpBuilder &nb, Location l, Value x, ValueRange rowStats) {
+        Value d = centre(nb, l, x, rowStats);
+        return arith::MulFOp::create(nb, l, d, d).getResult();
+      });
+  stats.push_back(buildReciprocalStdDev(b, loc, squares, sizes, n, eps));
 
-struct RMSNormOpLowering : OpConversionPattern<RMSNormOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ChannelParam gamma =
+      classifyChannelParam(b, loc, gammaValue, /*isAdditive=*/false);
+  ChannelParam beta; // Identity: RMSNorm has no shift.
+  if (centred)
+    beta = classifyChannelParam(b, loc, betaValue, /*isAdditive=*/true);
+  auto type = cast<RankedTensorType>(input.getType());
+  return buildAffineElementwise(
+      b, loc, input, sizes, type.getRank() - 1, stats, gamma, beta,
+      [&](OpBuilder &nb, Location l, Value x, ValueRange rowStats) {
+        Value centredX = centre(nb, l, x, rowStats);
+        return arith::MulFOp::create(nb, l, centredX, rowStats.back())
+            .getResult();
+      });
+}
+
+template <typename NormOp>
+struct NormOpLowering : OpConversionPattern<NormOp> {
+  using OpConversionPattern<NormOp>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<NormOp>::OpAdaptor;
 
   LogicalResult
-  matchAndRewrite(RMSNormOp op, OpAdaptor adaptor,
+  matchAndRewrite(NormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
-    Value n = rowLength(rewriter, loc, sizes);
-    Value eps = f32Constant(rewriter, loc, op.getEpsilon());
-    Value squares = buildRowReduction(
-        rewriter, loc, input, sizes, ValueRange{},
-        [](OpBuilder &b, Location l, Value x, ValueRange) {
-          return arith::MulFOp::create(b, l, x, x).getResult();
-        });
-    Value rstd =
-        buildReciprocalStdDev(rewriter, loc, squares, sizes, n, eps);
-
-    auto type = cast<RankedTensorType>(input.getType());
-    ChannelParam gamma = classifyChannelParam(rewriter, loc, adaptor.getGamma(),
-                                              /*isAdditive=*/false);
-    ChannelParam noBeta; // RMSNorm has no shift.
-    Value result = buildAffineElementwise(
-        rewriter, loc, input, sizes, type.getRank() - 1, ValueRange{rstd}, gamma,
-        noBeta, [](OpBuilder &b, Location l, Value x, ValueRange stats) {
-          return arith::MulFOp::create(b, l, x, stats[0]).getResult();
-        });
-    rewriter.replaceOp(op, result);
+    Value beta; // RMSNorm has no shift.
+    if constexpr (std::is_same_v<NormOp, LayerNormOp>)
+      beta = adaptor.getBeta();
+    rewriter.replaceOp(op, lowerNorm(rewriter, op.getLoc(), adaptor.getInput(),
+                                     adaptor.getGamma(), beta,
+                                     op.getEpsilon()));
     return success();
   }
 };
@@ -377,7 +368,8 @@ struct ConvertDytToLinalgPass
 
 void mlir::dyt::populateDytToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<DytOpLowering, LayerNormOpLowering, RMSNormOpLowering>(
+  patterns.add<DytOpLowering, NormOpLowering<LayerNormOp>,
+               NormOpLowering<RMSNormOp>>(
       patterns.getContext());
 }
 
