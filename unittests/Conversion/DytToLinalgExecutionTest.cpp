@@ -383,6 +383,10 @@ struct DytCase {
   int64_t axis;                   // non-negative channel dim
 };
 
+void PrintTo(const DytCase &c, std::ostream *os) {
+  *os << tensorType(c.irShape, c.elem) << " axis " << c.axis;
+}
+
 class DytNumericsTest : public DytExecutionTest,
                         public ::testing::WithParamInterface<DytCase> {};
 
@@ -481,8 +485,15 @@ struct NormCase {
   Elem elem;
   std::vector<int64_t> shape;
   std::vector<int64_t> irShape;
-  double offset; // added to every input: tests cancellation in the variance
+  double offset;      // centre of the inputs: cancellation in the variance
+  double spread = 3;  // inputs in offset +- spread; small: epsilon matters
 };
+
+void PrintTo(const NormCase &c, std::ostream *os) {
+  *os << (c.layerNorm ? "layer_norm " : "rms_norm ") << typeName(c.elem)
+      << " " << tensorType(c.irShape, c.elem) << " offset " << c.offset
+      << " spread " << c.spread;
+}
 
 class NormNumericsTest : public DytExecutionTest,
                          public ::testing::WithParamInterface<NormCase> {};
@@ -503,7 +514,8 @@ TEST_P(NormNumericsTest, MatchesReference) {
   std::unique_ptr<ExecutionEngine> engine = compile(source);
   ASSERT_TRUE(engine);
 
-  HostTensor x = random(c.elem, c.shape, c.offset - 3, c.offset + 3);
+  HostTensor x =
+      random(c.elem, c.shape, c.offset - c.spread, c.offset + c.spread);
   HostTensor gamma = random(c.elem, {c.shape.back()}, 0.5, 1.5);
   HostTensor beta = random(c.elem, {c.shape.back()}, -1, 1);
   std::vector<double> got = call(*engine, {x, gamma, beta}, c.elem, c.shape);
@@ -529,6 +541,9 @@ INSTANTIATE_TEST_SUITE_P(
         NormCase{false, Elem::F32, {5, 1001}, {-1, -1}, 0},
         NormCase{false, Elem::F16, {3, 7}, {3, 7}, 0},
         NormCase{false, Elem::BF16, {2, 1001}, {2, -1}, 0},
-        NormCase{false, Elem::F32, {1}, {1}, 0}));
+        NormCase{false, Elem::F32, {1}, {1}, 0},
+        // Variance ~ epsilon: a lowering that drops or misplaces it fails.
+        NormCase{true, Elem::F32, {3, 64}, {3, 64}, 0, 0.005},
+        NormCase{false, Elem::F32, {3, 64}, {3, 64}, 0, 0.005}));
 
 } // namespace
