@@ -27,6 +27,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+mkdir -p "$BUILD_DIR"
 # One compiler family for C and C++ (mixing gcc and clang breaks LLVM's
 # flag handling, see shared/TOOLCHAIN.md).
 cmake -G Ninja -S "$ROOT" -B "$BUILD_DIR" \
@@ -35,7 +36,7 @@ cmake -G Ninja -S "$ROOT" -B "$BUILD_DIR" \
   -DMLIR_DIR="$LLVM_PREFIX/lib/cmake/mlir" \
   -DLLVM_EXTERNAL_LIT="$LLVM_PREFIX/bin/lit" \
   -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
-  >"$BUILD_DIR.configure.log" 2>&1 || { cat "$BUILD_DIR.configure.log"; exit 1; }
+  >"$BUILD_DIR/configure.log" 2>&1 || { cat "$BUILD_DIR/configure.log"; exit 1; }
 
 cmake --build "$BUILD_DIR"
 echo "setup: tools in $BUILD_DIR/bin, plugin in $BUILD_DIR/lib/DytPlugin.so"

@@ -2,8 +2,10 @@
 
 #include "dyt/InitAllDyt.h"
 
+#include "dyt/Codegen/Passes.h"
 #include "dyt/Conversion/Passes.h"
 #include "dyt/Dialect/Dyt/IR/DytDialect.h"
+#include "dyt/Pipelines/CpuPipeline.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -13,7 +15,11 @@ void mlir::dyt::registerDytDialects(DialectRegistry &registry) {
   registry.insert<DytDialect>();
 }
 
-void mlir::dyt::registerDytPasses() { registerDytConversionPasses(); }
+void mlir::dyt::registerDytPasses() {
+  registerDytConversionPasses();
+  registerDytCodegenPasses();
+  registerDytCpuPipelines();
+}
 
 void mlir::dyt::registerAllDialectsAndExtensions(DialectRegistry &registry) {
   mlir::registerAllDialects(registry);

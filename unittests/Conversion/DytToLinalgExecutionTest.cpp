@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyt/InitAllDyt.h"
+#include "dyt/Pipelines/CpuPipeline.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -40,6 +41,17 @@ namespace {
 //===----------------------------------------------------------------------===//
 
 enum class Elem { F32, F16, BF16 };
+
+/// Every numerics test runs through both CPU pipelines: the reference one
+/// (scalar loops, libm tanhf) and the fast one (fused, vectorized, rational
+/// tanh), each against the same double-precision reference.
+enum class Pipeline { Reference, Fast };
+constexpr Pipeline kPipelines[] = {Pipeline::Reference, Pipeline::Fast};
+
+const char *pipelineName(Pipeline p) {
+  return p == Pipeline::Fast ? "dyt-cpu-pipeline"
+                             : "dyt-cpu-reference-pipeline";
+}
 
 const llvm::fltSemantics &semantics(Elem e) {
   switch (e) {
@@ -227,9 +239,9 @@ protected:
     context.appendDialectRegistry(registry);
   }
 
-  /// Compiles `@f` of `source` through convert-dyt-to-linalg and a plain
-  /// upstream CPU pipeline.
-  std::unique_ptr<ExecutionEngine> compile(StringRef source) {
+  /// Compiles `@f` of `source` with `pipeline`.
+  std::unique_ptr<ExecutionEngine> compile(StringRef source,
+                                           Pipeline pipeline) {
     OwningOpRef<ModuleOp> module =
         parseSourceString<ModuleOp>(source, &context);
     if (!module) {
@@ -237,21 +249,10 @@ protected:
       return nullptr;
     }
     PassManager pm(&context);
-    std::string errors;
-    llvm::raw_string_ostream errorStream(errors);
-    if (failed(parsePassPipeline(
-            // The elements of the module's pipeline (a "builtin.module(...)"
-            // wrapper here would nest a second, never-matching manager).
-            "convert-dyt-to-linalg,"
-            "one-shot-bufferize{bufferize-function-boundaries "
-            "function-boundary-type-conversion=identity-layout-map},"
-            "buffer-deallocation-pipeline,convert-linalg-to-loops,"
-            "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-            "convert-to-llvm,reconcile-unrealized-casts",
-            pm, errorStream))) {
-      ADD_FAILURE() << "bad pipeline: " << errors;
-      return nullptr;
-    }
+    if (pipeline == Pipeline::Fast)
+      dyt::buildDytCpuPipeline(pm, dyt::DytCpuPipelineOptions());
+    else
+      dyt::buildDytCpuReferencePipeline(pm);
     if (failed(pm.run(*module))) {
       ADD_FAILURE() << "lowering failed for:\n" << source.str();
       return nullptr;
@@ -400,16 +401,19 @@ TEST_P(DytNumericsTest, MatchesReference) {
       "  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : " + param +
       ") beta(%b : " + param + ") axis = " + std::to_string(c.axis) + " : " +
       in + " -> " + in + "\n  return %y : " + in + "\n}\n";
-  std::unique_ptr<ExecutionEngine> engine = compile(source);
-  ASSERT_TRUE(engine);
+  for (Pipeline pipeline : kPipelines) {
+    SCOPED_TRACE(pipelineName(pipeline));
+    std::unique_ptr<ExecutionEngine> engine = compile(source, pipeline);
+    ASSERT_TRUE(engine);
 
-  HostTensor x = random(c.elem, c.shape, -4, 4);
-  HostTensor gamma = random(c.elem, {c.shape[c.axis]}, -2, 2);
-  HostTensor beta = random(c.elem, {c.shape[c.axis]}, -1, 1);
-  float alpha = 0.8f;
-  std::vector<double> got =
-      call(*engine, {x, alpha, gamma, beta}, c.elem, c.shape);
-  expectClose(c.elem, got, referenceDyt(x, alpha, gamma, beta, c.axis));
+    HostTensor x = random(c.elem, c.shape, -4, 4);
+    HostTensor gamma = random(c.elem, {c.shape[c.axis]}, -2, 2);
+    HostTensor beta = random(c.elem, {c.shape[c.axis]}, -1, 1);
+    float alpha = 0.8f;
+    std::vector<double> got =
+        call(*engine, {x, alpha, gamma, beta}, c.elem, c.shape);
+    expectClose(c.elem, got, referenceDyt(x, alpha, gamma, beta, c.axis));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -428,7 +432,9 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(DytExecutionTest, DytSpecialValues) {
   // Splat gamma = 1 and beta = 0 take the zero-cost path, so -0 must stay -0;
   // tanh saturates to +-1 for infinities and huge inputs; NaN propagates.
-  std::unique_ptr<ExecutionEngine> engine = compile(R"mlir(
+  for (Pipeline pipeline : kPipelines) {
+    SCOPED_TRACE(pipelineName(pipeline));
+    std::unique_ptr<ExecutionEngine> engine = compile(R"mlir(
 func.func @f(%x: tensor<8xf32>, %a: f32) -> tensor<8xf32> attributes {llvm.emit_c_interface} {
   %one = arith.constant dense<1.0> : tensor<8xf32>
   %zero = arith.constant dense<0.0> : tensor<8xf32>
@@ -436,44 +442,50 @@ func.func @f(%x: tensor<8xf32>, %a: f32) -> tensor<8xf32> attributes {llvm.emit_
          : tensor<8xf32> -> tensor<8xf32>
   return %y : tensor<8xf32>
 }
-)mlir");
-  ASSERT_TRUE(engine);
-  double inf = std::numeric_limits<double>::infinity();
-  HostTensor x{Elem::F32,
-               {8},
-               {0.0, -0.0, inf, -inf, std::nan(""), 1e30, -1e30, 0.25}};
-  std::vector<double> got = call(*engine, {x, 0.5f}, Elem::F32, {8});
-  ASSERT_EQ(got.size(), 8u);
-  EXPECT_EQ(got[0], 0.0);
-  EXPECT_FALSE(std::signbit(got[0]));
-  EXPECT_EQ(got[1], 0.0);
-  EXPECT_TRUE(std::signbit(got[1])) << "-0 must stay -0";
-  EXPECT_EQ(got[2], 1.0);
-  EXPECT_EQ(got[3], -1.0);
-  EXPECT_TRUE(std::isnan(got[4]));
-  EXPECT_EQ(got[5], 1.0);
-  EXPECT_EQ(got[6], -1.0);
-  EXPECT_NEAR(got[7], std::tanh(0.125), 1e-7);
+)mlir",
+                                                      pipeline);
+    ASSERT_TRUE(engine);
+    double inf = std::numeric_limits<double>::infinity();
+    HostTensor x{Elem::F32,
+                 {8},
+                 {0.0, -0.0, inf, -inf, std::nan(""), 1e30, -1e30, 0.25}};
+    std::vector<double> got = call(*engine, {x, 0.5f}, Elem::F32, {8});
+    ASSERT_EQ(got.size(), 8u);
+    EXPECT_EQ(got[0], 0.0);
+    EXPECT_FALSE(std::signbit(got[0]));
+    EXPECT_EQ(got[1], 0.0);
+    EXPECT_TRUE(std::signbit(got[1])) << "-0 must stay -0";
+    EXPECT_EQ(got[2], 1.0);
+    EXPECT_EQ(got[3], -1.0);
+    EXPECT_TRUE(std::isnan(got[4]));
+    EXPECT_EQ(got[5], 1.0);
+    EXPECT_EQ(got[6], -1.0);
+    EXPECT_NEAR(got[7], std::tanh(0.125), 1e-7);
+  }
 }
 
 TEST_F(DytExecutionTest, DytSplatParametersAndTensorAlpha) {
   // gamma a splat 2 (a scalar in the body), alpha a 1-element f16 tensor.
-  std::unique_ptr<ExecutionEngine> engine = compile(R"mlir(
+  for (Pipeline pipeline : kPipelines) {
+    SCOPED_TRACE(pipelineName(pipeline));
+    std::unique_ptr<ExecutionEngine> engine = compile(R"mlir(
 func.func @f(%x: tensor<3x5xf16>, %a: tensor<1xf16>, %b: tensor<5xf16>) -> tensor<3x5xf16> attributes {llvm.emit_c_interface} {
   %two = arith.constant dense<2.0> : tensor<5xf16>
   %y = dyt.dyt %x alpha(%a : tensor<1xf16>) gamma(%two : tensor<5xf16>) beta(%b : tensor<5xf16>)
          : tensor<3x5xf16> -> tensor<3x5xf16>
   return %y : tensor<3x5xf16>
 }
-)mlir");
-  ASSERT_TRUE(engine);
-  HostTensor x = random(Elem::F16, {3, 5}, -3, 3);
-  HostTensor alpha{Elem::F16, {1}, {roundTo(Elem::F16, 0.2)}};
-  HostTensor beta = random(Elem::F16, {5}, -1, 1);
-  HostTensor gamma{Elem::F16, {5}, std::vector<double>(5, 2.0)};
-  std::vector<double> got = call(*engine, {x, alpha, beta}, Elem::F16, {3, 5});
-  expectClose(Elem::F16, got,
-              referenceDyt(x, alpha.values[0], gamma, beta, /*axis=*/1));
+)mlir",
+                                                      pipeline);
+    ASSERT_TRUE(engine);
+    HostTensor x = random(Elem::F16, {3, 5}, -3, 3);
+    HostTensor alpha{Elem::F16, {1}, {roundTo(Elem::F16, 0.2)}};
+    HostTensor beta = random(Elem::F16, {5}, -1, 1);
+    HostTensor gamma{Elem::F16, {5}, std::vector<double>(5, 2.0)};
+    std::vector<double> got = call(*engine, {x, alpha, beta}, Elem::F16, {3, 5});
+    expectClose(Elem::F16, got,
+                referenceDyt(x, alpha.values[0], gamma, beta, /*axis=*/1));
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -511,20 +523,23 @@ TEST_P(NormNumericsTest, MatchesReference) {
                        " attributes {llvm.emit_c_interface} {\n  %y = " + op +
                        " : " + in + " -> " + in + "\n  return %y : " + in +
                        "\n}\n";
-  std::unique_ptr<ExecutionEngine> engine = compile(source);
-  ASSERT_TRUE(engine);
+  for (Pipeline pipeline : kPipelines) {
+    SCOPED_TRACE(pipelineName(pipeline));
+    std::unique_ptr<ExecutionEngine> engine = compile(source, pipeline);
+    ASSERT_TRUE(engine);
 
-  HostTensor x =
-      random(c.elem, c.shape, c.offset - c.spread, c.offset + c.spread);
-  HostTensor gamma = random(c.elem, {c.shape.back()}, 0.5, 1.5);
-  HostTensor beta = random(c.elem, {c.shape.back()}, -1, 1);
-  std::vector<double> got = call(*engine, {x, gamma, beta}, c.elem, c.shape);
-  std::vector<Expected> reference =
-      c.layerNorm ? referenceNorm(x, gamma, &beta, /*centre=*/true, 1e-5)
-                  : referenceNorm(x, gamma, nullptr, /*centre=*/false, 1e-6);
-  // The statistics add a rounding error relative to the normalised value's
-  // scale (O(1)), not to the value: an absolute floor covers values near 0.
-  expectClose(c.elem, got, reference, /*absTolerance=*/1e-5);
+    HostTensor x =
+        random(c.elem, c.shape, c.offset - c.spread, c.offset + c.spread);
+    HostTensor gamma = random(c.elem, {c.shape.back()}, 0.5, 1.5);
+    HostTensor beta = random(c.elem, {c.shape.back()}, -1, 1);
+    std::vector<double> got = call(*engine, {x, gamma, beta}, c.elem, c.shape);
+    std::vector<Expected> reference =
+        c.layerNorm ? referenceNorm(x, gamma, &beta, /*centre=*/true, 1e-5)
+                    : referenceNorm(x, gamma, nullptr, /*centre=*/false, 1e-6);
+    // The statistics add a rounding error relative to the normalised value's
+    // scale (O(1)), not to the value: an absolute floor covers values near 0.
+    expectClose(c.elem, got, reference, /*absTolerance=*/1e-5);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,0 +1,26 @@
+//===- Passes.h - CPU code generation passes --------------------*- C++ -*-===//
+
+#ifndef DYT_CODEGEN_PASSES_H
+#define DYT_CODEGEN_PASSES_H
+
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace dyt {
+
+#define GEN_PASS_DECL
+#include "dyt/Codegen/Passes.h.inc"
+
+/// The width in bits of the host's widest vector registers, read from the
+/// host's CPU features (never hard-coded): 512 with AVX-512, 256 with AVX,
+/// 128 otherwise.
+unsigned getHostVectorBits();
+
+#define GEN_PASS_REGISTRATION
+#include "dyt/Codegen/Passes.h.inc"
+
+} // namespace dyt
+} // namespace mlir
+
+#endif // DYT_CODEGEN_PASSES_H

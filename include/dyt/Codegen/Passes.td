@@ -1,0 +1,120 @@
+//===- Passes.td - CPU code generation passes --------------*- tablegen -*-===//
+
+#ifndef DYT_CODEGEN_PASSES_TD
+#define DYT_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def DytCpuTileAndFusePass
+    : InterfacePass<"dyt-cpu-tile-and-fuse", "::mlir::FunctionOpInterface"> {
+  let summary = "Tile and fuse linalg ops on tensors into loops sized for the "
+                "host's vector registers";
+  let description = [{
+    The loop-nest half of `dyt-cpu-pipeline`, on tensors:
+
+    1. Every *root* (a linalg op whose result leaves its fusion group: it is
+       returned, or consumed by a non-linalg op or by a contraction) whose
+       loops are all parallel but the innermost is tiled row by row (tile
+       size 1 on every loop but the innermost) in an `scf.forall`, and its
+       producers (any non-contraction linalg op consumed only by such ops, and
+       fills) are fused into the loop. A norm's reductions, row statistics and
+       normalisation then run per row while the row is in cache, and rows are
+       independent units of work for threads.
+       Contractions (matmul, batch_matmul, transposed forms, contraction
+       generics) are tiled for registers instead: an `scf.forall` over
+       `matmul-tile-m` x (`matmul-vectors-n` native vectors) blocks of the
+       innermost M and N dims (1 on batch and outer dims), with their fill
+       fused.
+    2. Inside those loops, every non-contraction linalg op is tiled along its
+       innermost loop by `unroll` native vectors (1 on the others), and every
+       contraction along its K dims by 1, in `scf.for` loops.
+
+    Afterwards every linalg op has an iteration space with small constant
+    upper bounds, which `dyt-cpu-vectorize` turns into (masked) vector ops.
+    The native vector width is the host's (AVX-512: 512 bits, AVX/AVX2: 256,
+    otherwise 128) unless `vector-bits` says otherwise; lanes are counted in
+    f32, the type every dyt computation is carried out in.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Width of the target's vector registers in bits (0: the host's)">,
+    Option<"unroll", "unroll", "unsigned", /*default=*/"4",
+           "Native vectors per elementwise/reduction tile">,
+    Option<"matmulTileM", "matmul-tile-m", "unsigned", /*default=*/"8",
+           "Rows of a contraction's register tile">,
+    Option<"matmulVectorsN", "matmul-vectors-n", "unsigned", /*default=*/"2",
+           "Native vectors along N in a contraction's register tile">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def DytCpuVectorizePass
+    : InterfacePass<"dyt-cpu-vectorize", "::mlir::FunctionOpInterface"> {
+  let summary = "Vectorize linalg ops whose loops have small constant bounds";
+  let description = [{
+    Turns every linalg op whose loop ranges have constant upper bounds (as
+    `dyt-cpu-tile-and-fuse` leaves them) into vector ops of those sizes,
+    masked where a range is smaller than its bound at run time (odd and
+    dynamic sizes need no scalar remainder loop). Elementwise bodies become
+    vector arithmetic, reductions `vector.multi_reduction`, contractions one
+    `vector.contract`. An op whose vector would exceed `max-vector-elements`
+    or that the vectorizer does not support is left for the scalar fallback.
+  }];
+  let options = [
+    Option<"maxVectorElements", "max-vector-elements", "unsigned",
+           /*default=*/"1024",
+           "Largest vector (in elements) an op may be vectorized to">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def DytApproximateTanhPass : Pass<"dyt-approximate-tanh"> {
+  let summary = "Replace math.tanh with a vectorizable rational approximation";
+  let description = [{
+    Rewrites `math.tanh` on f32 scalars and vectors into arithmetic: a
+    13/6-degree odd/even rational approximation on the input clamped to
+    [-7.90531, 7.90531] (upstream's `populatePolynomialApproximateTanhPattern`),
+    with the special values fixed up explicitly: NaN stays NaN, tanh(+-inf) is
+    exactly +-1, -0 stays -0 and inputs of any magnitude saturate without
+    overflow. The largest error against glibc's tanhf over every f32 input is
+    stated in docs/overview.md and bounded by a unit test.
+
+    libm's tanhf is a scalar call; this is the difference between ~25x slower
+    than memory bandwidth and running at it.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def DytCpuLowerVectorsPass
+    : InterfacePass<"dyt-cpu-lower-vectors", "::mlir::FunctionOpInterface"> {
+  let summary = "Lower vector ops of the CPU pipeline towards 1-D LLVM vectors";
+  let description = [{
+    After bufferization: hoists loop-invariant transfers (a reduction's
+    accumulator stays in a register), drops unit dims so transfers become
+    plain 1-D (masked) loads and stores, lowers masks, multi-reductions,
+    contractions (to outer-product FMAs) and transfers.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+#endif // DYT_CODEGEN_PASSES_TD

@@ -1,0 +1,50 @@
+//===- CpuPipeline.h - From dyt/linalg on tensors to the LLVM dialect -*- C++ -*-===//
+
+#ifndef DYT_PIPELINES_CPUPIPELINE_H
+#define DYT_PIPELINES_CPUPIPELINE_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+
+namespace dyt {
+
+struct DytCpuPipelineOptions
+    : public PassPipelineOptions<DytCpuPipelineOptions> {
+  PassOptions::Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Width of the target's vector registers in bits "
+                     "(0: read from the host's CPU features)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<bool> fastTanh{
+      *this, "fast-tanh",
+      llvm::cl::desc("Vectorizable rational tanh instead of libm's tanhf "
+                     "(error bound in docs/overview.md)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run the outer (row / matmul block) loops on OpenMP "
+                     "threads; the process then needs libomp"),
+      llvm::cl::init(false)};
+};
+
+/// The fast CPU pipeline: dyt lowering, elementwise fusion, row-wise tiling
+/// and fusion, vectorization to the host's vector width, bufferization,
+/// vector and math lowering, and conversion to the LLVM dialect. Runs on a
+/// builtin.module of func.func ops; functions keep their signatures, with
+/// tensors turned into identity-layout memrefs.
+void buildDytCpuPipeline(OpPassManager &pm,
+                         const DytCpuPipelineOptions &options);
+
+/// The reference pipeline for differential testing: the same lowering with
+/// scalar loops, libm's tanhf and no fusion, tiling or vectorization.
+void buildDytCpuReferencePipeline(OpPassManager &pm);
+
+/// Registers `dyt-cpu-pipeline` and `dyt-cpu-reference-pipeline`.
+void registerDytCpuPipelines();
+
+} // namespace dyt
+} // namespace mlir
+
+#endif // DYT_PIPELINES_CPUPIPELINE_H

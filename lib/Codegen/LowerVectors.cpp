@@ -1,0 +1,88 @@
+//===- LowerVectors.cpp - dyt-cpu-lower-vectors -----------------------------===//
+//
+// After bufferization, brings the vector ops of the CPU pipeline down to what
+// convert-vector-to-llvm turns into plain (masked) loads, stores, FMAs and
+// horizontal reductions: unit dims dropped (a tile of one row is a 1-D
+// vector), masks and multi-reductions lowered, contractions lowered to
+// outer products (a broadcast of A times a vector of B per step: FMAs).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dyt/Codegen/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir {
+namespace dyt {
+#define GEN_PASS_DEF_DYTCPULOWERVECTORSPASS
+#include "dyt/Codegen/Passes.h.inc"
+} // namespace dyt
+} // namespace mlir
+
+using namespace mlir;
+
+namespace {
+
+struct DytCpuLowerVectorsPass
+    : dyt::impl::DytCpuLowerVectorsPassBase<DytCpuLowerVectorsPass> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    Operation *func = getOperation();
+
+    // 0. vector.mask regions hold exactly one op: turn them into masked
+    //    transfers before any other pattern rewrites inside them.
+    {
+      RewritePatternSet patterns(context);
+      vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
+      vector::populateVectorMaskOpLoweringPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+    // 1. Contractions to outer products, while their shapes are intact.
+    {
+      RewritePatternSet patterns(context);
+      vector::populateVectorContractLoweringPatterns(
+          patterns, vector::VectorContractLowering::OuterProduct);
+      vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+    // 2. Unit dims away: a tile of one row becomes a 1-D vector. On its own:
+    //    mixed with the lowerings below, leading-unit-dim removal and
+    //    multi-reduction lowering rewrite each other's output forever.
+    {
+      RewritePatternSet patterns(context);
+      vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+      vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+      vector::populateDropUnitDimWithShapeCastPatterns(patterns);
+      vector::populateVectorToVectorCanonicalizationPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+    // 3. Multi-reductions and outer products lowered, masked transfers to
+    //    masked loads/stores.
+    {
+      RewritePatternSet patterns(context);
+      vector::populateVectorMultiReductionLoweringPatterns(
+          patterns, vector::VectorMultiReductionLowering::InnerReduction);
+      vector::populateVectorOuterProductLoweringPatterns(patterns);
+      vector::populateVectorMaskOpLoweringPatterns(patterns);
+      vector::populateVectorTransferLoweringPatterns(patterns,
+                                                     /*maxTransferRank=*/1);
+      vector::populateVectorShapeCastLoweringPatterns(patterns);
+      vector::populateVectorBroadcastLoweringPatterns(patterns);
+      vector::populateVectorToVectorCanonicalizationPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,236 @@
+//===- TileAndFuse.cpp - dyt-cpu-tile-and-fuse ------------------------------===//
+//
+// Tiles linalg ops on tensors into loops whose innermost bodies fit the
+// host's vector registers (see the pass description in Passes.td):
+//   1. roots: row-wise `scf.forall` with producers fused (norms run per row
+//      while it is in cache), or register blocks for contractions;
+//   2. inside: innermost loop by `unroll` vectors, or K by 1 for contractions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dyt/Codegen/Passes.h"
+#include "dyt/Codegen/Utils.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir {
+namespace dyt {
+#define GEN_PASS_DEF_DYTCPUTILEANDFUSEPASS
+#include "dyt/Codegen/Passes.h.inc"
+} // namespace dyt
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::dyt;
+
+namespace {
+
+using utils::IteratorType;
+
+bool isTensorLinalgOp(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  return linalgOp && linalgOp.hasPureTensorSemantics();
+}
+
+/// A producer worth fusing into its consumers' loops: a fill (free to
+/// recompute), or a non-contraction linalg op all of whose users are
+/// non-contraction linalg ops (so it is never needed whole).
+bool isFusableProducer(Operation *op) {
+  if (!isTensorLinalgOp(op) || isContraction(op))
+    return false;
+  if (isa<linalg::FillOp>(op))
+    return true;
+  if (op->use_empty())
+    return false;
+  return llvm::all_of(op->getUsers(), [](Operation *user) {
+    return isTensorLinalgOp(user) && !isContraction(user);
+  });
+}
+
+/// Tile sizes of a root: a register block for contractions, one row for ops
+/// whose loops are parallel but the innermost, nothing otherwise.
+std::optional<SmallVector<int64_t>> rootTileSizes(linalg::LinalgOp op,
+                                                  int64_t tileM,
+                                                  int64_t tileN) {
+  unsigned numLoops = op.getNumLoops();
+  if (isContraction(op)) {
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims) || dims->m.empty() || dims->n.empty())
+      return std::nullopt;
+    // 1 on batch and outer M/N dims, the register block on the innermost
+    // M and N, 0 (whole) on K: K is tiled inside, by 1.
+    SmallVector<int64_t> sizes(numLoops, 1);
+    for (unsigned k : dims->k)
+      sizes[k] = 0;
+    sizes[dims->m.back()] = tileM;
+    sizes[dims->n.back()] = tileN;
+    return sizes;
+  }
+  if (numLoops < 2)
+    return std::nullopt;
+  SmallVector<IteratorType> iterators = op.getIteratorTypesArray();
+  if (!llvm::all_of(ArrayRef(iterators).drop_back(), [](IteratorType t) {
+        return t == IteratorType::parallel;
+      }))
+    return std::nullopt;
+  SmallVector<int64_t> sizes(numLoops - 1, 1);
+  sizes.push_back(0);
+  return sizes;
+}
+
+SmallVector<OpFoldResult> asIndexAttrs(OpBuilder &b, ArrayRef<int64_t> sizes) {
+  return llvm::map_to_vector(
+      sizes, [&](int64_t s) -> OpFoldResult { return b.getIndexAttr(s); });
+}
+
+/// Step 0: fuses elementwise producers into their elementwise consumers
+/// (e.g. DyT and a bias add become one loop), but only where the producer
+/// covers the consumer's whole iteration space: fusing a broadcast producer
+/// (a norm's per-row rsqrt) would recompute it for every element.
+LogicalResult fuseElementwise(Operation *root) {
+  RewritePatternSet patterns(root->getContext());
+  linalg::populateElementwiseOpsFusionPatterns(
+      patterns, [](OpOperand *fused) {
+        auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+        auto producer = fused->get().getDefiningOp<linalg::LinalgOp>();
+        if (!consumer || !producer || isContraction(producer))
+          return false;
+        AffineMap map = consumer.getMatchingIndexingMap(fused);
+        return map.isPermutation() &&
+               producer.getNumLoops() == consumer.getNumLoops();
+      });
+  return applyPatternsGreedily(root, std::move(patterns));
+}
+
+/// Step 1: tiles `root` in an scf.forall and fuses the producers in
+/// `fusable` (decided before tiling starts: during fusion a producer's users
+/// include the new slices, which would make it look unfusable).
+LogicalResult tileRootAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
+                              ArrayRef<int64_t> tileSizes,
+                              const DenseSet<Operation *> &fusable) {
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(asIndexAttrs(rewriter, tileSizes))
+      .setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (fusable.contains(producer.getOwner()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(root.getOperation()), options);
+  if (failed(result))
+    return failure();
+  for (auto [original, replacement] : result->replacements)
+    rewriter.replaceAllUsesWith(original, replacement);
+  return success();
+}
+
+/// Step 2: tiles `op` by `tileSizes` in scf.for loops (a reduction loop
+/// tiled keeps the full reduction: the loop carries the accumulator).
+LogicalResult tileInner(RewriterBase &rewriter, linalg::LinalgOp op,
+                        ArrayRef<int64_t> tileSizes) {
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(asIndexAttrs(rewriter, tileSizes));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  return success();
+}
+
+/// Inner tile sizes: K by 1 for contractions (the register block is already
+/// in place); `vectorTile` along the innermost loop and 1 elsewhere for the
+/// rest.
+SmallVector<int64_t> innerTileSizes(linalg::LinalgOp op, int64_t vectorTile) {
+  unsigned numLoops = op.getNumLoops();
+  if (isContraction(op)) {
+    SmallVector<int64_t> sizes(numLoops, 0);
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (succeeded(dims))
+      for (unsigned k : dims->k)
+        sizes[k] = 1;
+    return sizes;
+  }
+  SmallVector<int64_t> sizes(numLoops, 1);
+  if (numLoops)
+    sizes.back() = vectorTile;
+  return sizes;
+}
+
+struct DytCpuTileAndFusePass
+    : dyt::impl::DytCpuTileAndFusePassBase<DytCpuTileAndFusePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    FunctionOpInterface func = getOperation();
+    IRRewriter rewriter(&getContext());
+    int64_t lanes = f32LanesPerVector(vectorBits);
+
+    if (failed(fuseElementwise(func)))
+      return signalPassFailure();
+
+    // Step 1. Roots, last first, so that a root's producers are still whole
+    // when it fuses them.
+    SmallVector<linalg::LinalgOp> roots;
+    DenseSet<Operation *> fusable;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!isTensorLinalgOp(op) || op->getParentOfType<scf::ForallOp>())
+        return;
+      if (isFusableProducer(op))
+        fusable.insert(op);
+      else
+        roots.push_back(op);
+    });
+    for (linalg::LinalgOp root : llvm::reverse(roots)) {
+      std::optional<SmallVector<int64_t>> sizes =
+          rootTileSizes(root, matmulTileM, lanes * matmulVectorsN);
+      if (sizes && failed(tileRootAndFuse(rewriter, root, *sizes, fusable)))
+        return signalPassFailure();
+    }
+    // The fused producers' originals are dead now; static tile shapes fold.
+    if (failed(canonicalizeNested(func)))
+      return signalPassFailure();
+
+    // Step 2. Every linalg op, in or out of the loops above.
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (isTensorLinalgOp(op))
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> sizes = innerTileSizes(op, lanes * unroll);
+      // Nothing to do when every loop already fits its tile.
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      bool fits = llvm::all_of(llvm::zip(ranges, sizes), [](auto pair) {
+        auto [range, size] = pair;
+        return size == 0 || (!ShapedType::isDynamic(range) && range <= size);
+      });
+      if (!fits && failed(tileInner(rewriter, op, sizes)))
+        return signalPassFailure();
+    }
+    if (failed(canonicalizeNested(func)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,105 @@
+//===- CpuPipeline.cpp - dyt-cpu-pipeline and its reference twin -----------===//
+
+#include "dyt/Pipelines/CpuPipeline.h"
+
+#include "dyt/Codegen/Passes.h"
+#include "dyt/Conversion/Passes.h"
+#include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace {
+
+/// Tensors to memrefs across function boundaries, with identity layouts so
+/// that callers (dyt-run, the C interface) pass plain strided buffers.
+void addBufferization(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  options.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(options));
+  bufferization::buildBufferDeallocationPipeline(pm);
+}
+
+/// From scf/memref/arith/math/vector to the LLVM dialect.
+void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.reassociateFPReductions = reassociateReductions;
+  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+} // namespace
+
+void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
+                                    const DytCpuPipelineOptions &options) {
+  pm.addPass(createConvertDytToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  DytCpuTileAndFusePassOptions tiling;
+  tiling.vectorBits = options.vectorBits;
+  pm.addNestedPass<func::FuncOp>(createDytCpuTileAndFusePass(tiling));
+  pm.addNestedPass<func::FuncOp>(createDytCpuVectorizePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // A reduction's accumulator: read and written once per loop, not per step.
+  pm.addPass(createLoopInvariantSubsetHoistingPass());
+  // Row statistics written to a one-element tensor and read straight back
+  // fold to the value: no buffer, no allocation per row.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  addBufferization(pm);
+  // Whatever the vectorizer declined still runs, as scalar loops.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createDytCpuLowerVectorsPass());
+  if (options.fastTanh)
+    pm.addPass(createDytApproximateTanhPass());
+  if (options.parallel) {
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+  }
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  addLoweringToLLVM(pm, /*reassociateReductions=*/true);
+}
+
+void mlir::dyt::buildDytCpuReferencePipeline(OpPassManager &pm) {
+  pm.addPass(createConvertDytToLinalgPass());
+  addBufferization(pm);
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  addLoweringToLLVM(pm, /*reassociateReductions=*/false);
+}
+
+void mlir::dyt::registerDytCpuPipelines() {
+  PassPipelineRegistration<DytCpuPipelineOptions>(
+      "dyt-cpu-pipeline",
+      "From func + dyt/linalg/tensor/arith/math on tensors to the LLVM "
+      "dialect: fused, tiled and vectorized for the host CPU",
+      buildDytCpuPipeline);
+  PassPipelineRegistration<>(
+      "dyt-cpu-reference-pipeline",
+      "The same lowering as scalar loops with libm's tanhf and no fusion: the "
+      "reference that dyt-run --check compares the fast pipeline against",
+      buildDytCpuReferencePipeline);
+}
