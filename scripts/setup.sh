@@ -10,7 +10,7 @@ LLVM_PREFIX=/usr/lib/llvm-22
 
 PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22
-  cmake ninja-build g++ libgtest-dev
+  libomp-22-dev cmake ninja-build g++ libgtest-dev python3-numpy
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void mlir::dyt::registerDytDialects(DialectRegistry &registry) {
   registry.insert<DytDialect>();
@@ -25,6 +26,8 @@ void mlir::dyt::registerAllDialectsAndExtensions(DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   // convert-to-llvm and friends find their patterns through extensions.
   mlir::registerAllExtensions(registry);
+  // What the JIT (dyt-run) needs to translate the LLVM dialect to LLVM IR.
+  mlir::registerAllToLLVMIRTranslations(registry);
   registerDytDialects(registry);
 }
 

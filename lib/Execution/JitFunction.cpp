@@ -1,0 +1,402 @@
+//===- JitFunction.cpp - Compile a function and call it in-process ---------===//
+//
+// The function is given `llvm.emit_c_interface`, so after lowering it has a
+// C wrapper `_mlir_ciface_<name>` with this ABI:
+//   - a ranked memref argument is a pointer to its descriptor
+//     {allocated, aligned, offset, sizes[rank], strides[rank]}, a scalar is
+//     passed by value;
+//   - one memref result is written through a pointer passed first; several
+//     results are a struct (descriptors inline, scalars inline, natural C
+//     alignment) written through a pointer passed first; one scalar result is
+//     returned by value.
+// ExecutionEngine::invokePacked calls the wrapper with a pointer to each
+// argument and, for a returned scalar, a last pointer to store it through.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dyt/Execution/JitFunction.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+using namespace mlir;
+using namespace mlir::dyt;
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+const char *mlir::dyt::getHostElementTypeName(HostElementType type) {
+  switch (type) {
+  case HostElementType::F32:
+    return "f32";
+  case HostElementType::F16:
+    return "f16";
+  case HostElementType::BF16:
+    return "bf16";
+  case HostElementType::I32:
+    return "i32";
+  case HostElementType::I64:
+    return "i64";
+  }
+  llvm_unreachable("unknown element type");
+}
+
+size_t mlir::dyt::getHostElementTypeSize(HostElementType type) {
+  switch (type) {
+  case HostElementType::F16:
+  case HostElementType::BF16:
+    return 2;
+  case HostElementType::F32:
+  case HostElementType::I32:
+    return 4;
+  case HostElementType::I64:
+    return 8;
+  }
+  llvm_unreachable("unknown element type");
+}
+
+std::string ValueSpec::str() const {
+  if (!isTensor)
+    return getHostElementTypeName(elementType);
+  std::string text = "tensor<";
+  for (int64_t d : shape)
+    text += (ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d)) +
+            "x";
+  return text + getHostElementTypeName(elementType) + ">";
+}
+
+int64_t HostValue::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+static std::optional<HostElementType> toHostElementType(Type type) {
+  if (type.isF32())
+    return HostElementType::F32;
+  if (type.isF16())
+    return HostElementType::F16;
+  if (type.isBF16())
+    return HostElementType::BF16;
+  if (type.isSignlessInteger(32))
+    return HostElementType::I32;
+  if (type.isSignlessInteger(64))
+    return HostElementType::I64;
+  return std::nullopt;
+}
+
+static std::optional<ValueSpec> toValueSpec(Type type) {
+  ValueSpec spec;
+  Type elementType = type;
+  if (auto tensor = dyn_cast<RankedTensorType>(type)) {
+    spec.isTensor = true;
+    spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+    elementType = tensor.getElementType();
+  }
+  std::optional<HostElementType> host = toHostElementType(elementType);
+  if (!host)
+    return std::nullopt;
+  spec.elementType = *host;
+  return spec;
+}
+
+//===----------------------------------------------------------------------===//
+// Memref descriptors and the result struct
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// {allocated, aligned, offset, sizes[rank], strides[rank]} as 64-bit words.
+size_t descriptorWords(size_t rank) { return 3 + 2 * rank; }
+
+/// Byte offsets of each result in the struct that several results are
+/// returned in, and its size: the C layout LLVM gives the struct.
+struct ResultLayout {
+  SmallVector<size_t> offsets;
+  size_t size = 0;
+};
+
+ResultLayout layoutResults(ArrayRef<ValueSpec> results) {
+  ResultLayout layout;
+  size_t offset = 0, maxAlign = 1;
+  for (const ValueSpec &spec : results) {
+    size_t size = spec.isTensor ? 8 * descriptorWords(spec.shape.size())
+                                : getHostElementTypeSize(spec.elementType);
+    size_t align = spec.isTensor ? 8 : size;
+    offset = (offset + align - 1) / align * align;
+    layout.offsets.push_back(offset);
+    offset += size;
+    maxAlign = std::max(maxAlign, align);
+  }
+  layout.size = (offset + maxAlign - 1) / maxAlign * maxAlign;
+  return layout;
+}
+
+/// Copies a (possibly strided) memref out of `words` into a C-order host
+/// value.
+HostValue readMemref(const ValueSpec &spec, const int64_t *words) {
+  size_t rank = spec.shape.size();
+  HostValue value{spec.elementType, {}, {}};
+  value.shape.assign(words + 3, words + 3 + rank);
+  const int64_t *strides = words + 3 + rank;
+  size_t elementSize = getHostElementTypeSize(spec.elementType);
+  int64_t n = value.numElements();
+  value.data.resize(n * elementSize);
+  const char *base = reinterpret_cast<const char *>(words[1]) +
+                     words[2] * static_cast<int64_t>(elementSize);
+  // The usual case, a row-major buffer: one copy.
+  bool contiguous = true;
+  int64_t expected = 1;
+  for (size_t d = rank; d-- > 0;) {
+    contiguous &= value.shape[d] == 1 || strides[d] == expected;
+    expected *= value.shape[d];
+  }
+  if (contiguous) {
+    if (n)
+      std::memcpy(value.data.data(), base, n * elementSize);
+    return value;
+  }
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d)
+      offset += index[d] * strides[d];
+    std::memcpy(&value.data[i * elementSize], base + offset * elementSize,
+                elementSize);
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < value.shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return value;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// JitFunction
+//===----------------------------------------------------------------------===//
+
+JitFunction::~JitFunction() = default;
+
+std::unique_ptr<JitFunction>
+JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
+                     function_ref<void(OpPassManager &)> buildPipeline,
+                     ArrayRef<std::string> sharedLibs, std::string &error) {
+  static std::once_flag initTarget;
+  std::call_once(initTarget, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+
+  auto func = module->lookupSymbol<func::FuncOp>(funcName);
+  if (!func || func.isExternal()) {
+    error = "no function @" + funcName.str() + " with a body in the module";
+    return nullptr;
+  }
+  std::unique_ptr<JitFunction> jit(new JitFunction());
+  jit->name = funcName.str();
+  FunctionType type = func.getFunctionType();
+  for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
+    std::optional<ValueSpec> spec = toValueSpec(argType);
+    if (!spec) {
+      llvm::raw_string_ostream os(error);
+      os << "argument #" << index << " of @" << funcName << " has type "
+         << argType
+         << ": only ranked tensors and scalars of f32, f16, bf16, i32 and "
+            "i64 can be passed";
+      return nullptr;
+    }
+    jit->arguments.push_back(*spec);
+  }
+  for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
+    std::optional<ValueSpec> spec = toValueSpec(resultType);
+    if (!spec) {
+      llvm::raw_string_ostream os(error);
+      os << "result #" << index << " of @" << funcName << " has type "
+         << resultType
+         << ": only ranked tensors and scalars of f32, f16, bf16, i32 and "
+            "i64 can be returned";
+      return nullptr;
+    }
+    jit->results.push_back(*spec);
+  }
+  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                UnitAttr::get(module->getContext()));
+
+  PassManager pm(module->getContext());
+  buildPipeline(pm);
+  if (failed(pm.run(*module))) {
+    error = "lowering @" + funcName.str() + " to the LLVM dialect failed";
+    return nullptr;
+  }
+
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder) {
+    error = "cannot target the host: " + llvm::toString(builder.takeError());
+    return nullptr;
+  }
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto targetMachine = builder->createTargetMachine();
+  if (!targetMachine) {
+    error = "cannot target the host: " +
+            llvm::toString(targetMachine.takeError());
+    return nullptr;
+  }
+  auto transformer = makeOptimizingTransformer(/*optLevel=*/3,
+                                               /*sizeLevel=*/0,
+                                               targetMachine->get());
+  SmallVector<StringRef> libs(sharedLibs.begin(), sharedLibs.end());
+  ExecutionEngineOptions options;
+  options.transformer = transformer;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  options.sharedLibPaths = libs;
+  auto engine =
+      ExecutionEngine::create(*module, options, std::move(*targetMachine));
+  if (!engine) {
+    error = "JIT compilation failed: " + llvm::toString(engine.takeError());
+    return nullptr;
+  }
+  jit->engine = std::move(*engine);
+  return jit;
+}
+
+LogicalResult JitFunction::call(ArrayRef<HostValue> args,
+                                std::vector<HostValue> &out,
+                                std::string &error, double *seconds) {
+  auto describe = [&](size_t i) {
+    return "argument #" + std::to_string(i) + " (" + arguments[i].str() + ")";
+  };
+  if (args.size() != arguments.size()) {
+    error = "@" + name + " takes " + std::to_string(arguments.size()) +
+            " arguments, got " + std::to_string(args.size());
+    return failure();
+  }
+
+  // Arguments: descriptors for tensors, 8-byte slots for scalars.
+  std::vector<std::vector<int64_t>> descriptors;
+  std::vector<void *> descriptorPointers;
+  std::vector<int64_t> scalarSlots(args.size(), 0);
+  descriptors.reserve(args.size());
+  descriptorPointers.reserve(args.size());
+  SmallVector<void *> packed;
+  void *resultPointer = nullptr;
+  // Result storage comes first in the argument list when there is any.
+  ResultLayout layout = layoutResults(results);
+  std::vector<int64_t> resultStorage((layout.size + 7) / 8 + 1, 0);
+  bool scalarReturn = results.size() == 1 && !results[0].isTensor;
+  if (!results.empty() && !scalarReturn) {
+    resultPointer = resultStorage.data();
+    packed.push_back(&resultPointer);
+  }
+  for (auto [i, arg] : llvm::enumerate(args)) {
+    const ValueSpec &spec = arguments[i];
+    if (arg.elementType != spec.elementType) {
+      error = describe(i) + ": expected " +
+              getHostElementTypeName(spec.elementType) + " elements, got " +
+              getHostElementTypeName(arg.elementType);
+      return failure();
+    }
+    size_t expectedBytes =
+        arg.numElements() * getHostElementTypeSize(arg.elementType);
+    if (arg.data.size() != expectedBytes) {
+      error = describe(i) + ": holds " + std::to_string(arg.data.size()) +
+              " bytes, its shape needs " + std::to_string(expectedBytes);
+      return failure();
+    }
+    if (!spec.isTensor) {
+      if (!arg.shape.empty()) {
+        error = describe(i) + ": a scalar needs a 0-d array, got rank " +
+                std::to_string(arg.shape.size());
+        return failure();
+      }
+      std::memcpy(&scalarSlots[i], arg.data.data(), arg.data.size());
+      packed.push_back(&scalarSlots[i]);
+      continue;
+    }
+    if (arg.shape.size() != spec.shape.size()) {
+      error = describe(i) + ": expected rank " +
+              std::to_string(spec.shape.size()) + ", got rank " +
+              std::to_string(arg.shape.size());
+      return failure();
+    }
+    for (auto [d, size] : llvm::enumerate(spec.shape)) {
+      if (!ShapedType::isDynamic(size) && size != arg.shape[d]) {
+        error = describe(i) + ": dim " + std::to_string(d) + " must be " +
+                std::to_string(size) + ", got " + std::to_string(arg.shape[d]);
+        return failure();
+      }
+    }
+    size_t rank = arg.shape.size();
+    std::vector<int64_t> words(descriptorWords(rank), 0);
+    words[0] = words[1] = reinterpret_cast<int64_t>(arg.data.data());
+    int64_t stride = 1;
+    for (size_t d = rank; d-- > 0;) {
+      words[3 + d] = arg.shape[d];
+      words[3 + rank + d] = stride;
+      stride *= arg.shape[d];
+    }
+    descriptors.push_back(std::move(words));
+    descriptorPointers.push_back(descriptors.back().data());
+    packed.push_back(&descriptorPointers.back());
+  }
+  if (scalarReturn)
+    packed.push_back(resultStorage.data());
+
+  auto start = std::chrono::steady_clock::now();
+  llvm::Error callError = engine->invokePacked("_mlir_ciface_" + name, packed);
+  if (seconds)
+    *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                             start)
+                   .count();
+  if (callError) {
+    error = "calling @" + name + " failed: " +
+            llvm::toString(std::move(callError));
+    return failure();
+  }
+
+  // Results: copied out, and the callee's buffers freed. A buffer that
+  // lies inside an argument was not allocated by the callee.
+  auto ownedByCallee = [&](const void *allocated) {
+    for (const HostValue &arg : args)
+      if (allocated >= arg.data.data() &&
+          allocated < arg.data.data() + arg.data.size())
+        return false;
+    return allocated != nullptr;
+  };
+  out.clear();
+  SmallPtrSet<void *, 4> freed; // a buffer returned twice is freed once
+  const char *base = reinterpret_cast<const char *>(resultStorage.data());
+  for (auto [i, spec] : llvm::enumerate(results)) {
+    size_t offset = results.size() == 1 ? 0 : layout.offsets[i];
+    if (!spec.isTensor) {
+      HostValue value{spec.elementType, {}, {}};
+      value.data.assign(base + offset,
+                        base + offset + getHostElementTypeSize(spec.elementType));
+      out.push_back(std::move(value));
+      continue;
+    }
+    const auto *words = reinterpret_cast<const int64_t *>(base + offset);
+    out.push_back(readMemref(spec, words));
+    void *allocated = reinterpret_cast<void *>(words[0]);
+    if (ownedByCallee(allocated) && freed.insert(allocated).second)
+      std::free(allocated);
+  }
+  return success();
+}

@@ -1,0 +1,473 @@
+//===- dyt-run.cpp - JIT-run a function of an MLIR file on numpy data ------===//
+//
+//   dyt-run FILE.mlir -e FUNC [--input A.npy]... [--output OUT.npy]...
+//           [--random [--seed N]] [--bench N] [--threads N] [--json]
+//           [--check] [--pipeline=...]
+//
+// Compiles FUNC with dyt-cpu-pipeline (or --pipeline), runs it in-process on
+// .npy inputs (or seeded random ones), writes results as .npy, optionally
+// times it and differentially checks it against dyt-cpu-reference-pipeline.
+// Every error names what is wrong and exits 1; no partial output is left.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dyt/Execution/JitFunction.h"
+#include "dyt/InitAllDyt.h"
+#include "dyt/Pipelines/CpuPipeline.h"
+#include "dyt/Runtime/FloatConversions.h"
+#include "dyt/Runtime/Npy.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <malloc.h>
+#include <random>
+#include <thread>
+
+using namespace mlir;
+using namespace mlir::dyt;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string> entry("e", cl::desc("The function to run"),
+                                  cl::value_desc("FUNC"), cl::Required);
+static cl::list<std::string>
+    inputs("input", cl::desc("A .npy file per argument, in order"),
+           cl::value_desc("A.npy"));
+static cl::list<std::string>
+    outputs("output", cl::desc("A .npy file per result, in order"),
+            cl::value_desc("OUT.npy"));
+static cl::opt<bool> randomInputs("random",
+                            cl::desc("Seeded random inputs from the "
+                                     "signature (static shapes only)"));
+static cl::opt<unsigned> seed("seed", cl::desc("Seed for --random"),
+                              cl::init(0));
+static cl::opt<unsigned> bench("bench",
+                               cl::desc("Time N runs after a warm-up"),
+                               cl::value_desc("N"), cl::init(0));
+static cl::opt<bool> json("json", cl::desc("With --bench: end with one JSON "
+                                           "line"));
+static cl::opt<bool>
+    check("check", cl::desc("Also run dyt-cpu-reference-pipeline and fail "
+                            "if the results differ beyond --rtol/--atol"));
+static cl::opt<double> relTolerance("rtol", cl::desc("--check relative tolerance "
+                                             "(default: by element type)"),
+                            cl::init(-1));
+static cl::opt<double> absTolerance("atol", cl::desc("--check absolute tolerance "
+                                             "(default: by element type)"),
+                            cl::init(-1));
+static cl::opt<std::string> pipeline(
+    "pipeline",
+    cl::desc("A textual pass pipeline to use instead of dyt-cpu-pipeline, "
+             "e.g. 'dyt-cpu-pipeline{vector-bits=256}' or "
+             "'dyt-cpu-reference-pipeline'"),
+    cl::init(""));
+
+namespace {
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  llvm::errs() << "dyt-run: error: " << message << "\n";
+  std::exit(1);
+}
+
+//===----------------------------------------------------------------------===//
+// Host values <-> .npy
+//===----------------------------------------------------------------------===//
+
+/// The .npy dtype a result of `type` is written as (bf16: float32, which
+/// numpy has and bf16 converts to exactly).
+NpyDType npyTypeFor(HostElementType type) {
+  switch (type) {
+  case HostElementType::F16:
+    return NpyDType::Float16;
+  case HostElementType::F32:
+  case HostElementType::BF16:
+    return NpyDType::Float32;
+  case HostElementType::I32:
+    return NpyDType::Int32;
+  case HostElementType::I64:
+    return NpyDType::Int64;
+  }
+  llvm_unreachable("unknown element type");
+}
+
+/// Element `i` of `value` as a double (for comparisons and conversions).
+double elementAt(const HostValue &value, int64_t i) {
+  const char *p = value.data.data() + i * getHostElementTypeSize(value.elementType);
+  uint16_t h;
+  switch (value.elementType) {
+  case HostElementType::F32: {
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+  }
+  case HostElementType::F16:
+    std::memcpy(&h, p, 2);
+    return f16ToF32(h);
+  case HostElementType::BF16:
+    std::memcpy(&h, p, 2);
+    return bf16ToF32(h);
+  case HostElementType::I32: {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case HostElementType::I64: {
+    int64_t v;
+    std::memcpy(&v, p, 8);
+    return double(v);
+  }
+  }
+  llvm_unreachable("unknown element type");
+}
+
+/// Converts a .npy array to the argument's element type. Floats convert
+/// between float16/32/64 (bf16 arguments take float32 or float64 arrays,
+/// since numpy has no bf16); integers must match exactly.
+HostValue fromNpy(const NpyArray &array, const ValueSpec &spec,
+                  const std::string &what) {
+  HostValue value{spec.elementType, array.shape, {}};
+  int64_t n = array.numElements();
+  bool floatArray = array.dtype == NpyDType::Float16 ||
+                    array.dtype == NpyDType::Float32 ||
+                    array.dtype == NpyDType::Float64;
+  bool floatArg = spec.elementType == HostElementType::F32 ||
+                  spec.elementType == HostElementType::F16 ||
+                  spec.elementType == HostElementType::BF16;
+  if (!floatArg) {
+    bool matches = (spec.elementType == HostElementType::I32 &&
+                    array.dtype == NpyDType::Int32) ||
+                   (spec.elementType == HostElementType::I64 &&
+                    array.dtype == NpyDType::Int64);
+    if (!matches)
+      fail(what + ": " + spec.str() + " needs " +
+           npyDTypeName(npyTypeFor(spec.elementType)) + " data, got " +
+           npyDTypeName(array.dtype));
+    value.data = array.data;
+    return value;
+  }
+  if (!floatArray)
+    fail(what + ": " + spec.str() + " needs floating-point data, got " +
+         npyDTypeName(array.dtype));
+  size_t size = getHostElementTypeSize(spec.elementType);
+  value.data.resize(n * size);
+  for (int64_t i = 0; i < n; ++i) {
+    float f;
+    const char *p = array.data.data() + i * npyDTypeSize(array.dtype);
+    if (array.dtype == NpyDType::Float16) {
+      uint16_t h;
+      std::memcpy(&h, p, 2);
+      f = f16ToF32(h);
+    } else if (array.dtype == NpyDType::Float32) {
+      std::memcpy(&f, p, 4);
+    } else {
+      double d;
+      std::memcpy(&d, p, 8);
+      f = float(d);
+    }
+    char *out = value.data.data() + i * size;
+    if (spec.elementType == HostElementType::F32) {
+      std::memcpy(out, &f, 4);
+    } else {
+      uint16_t h = spec.elementType == HostElementType::F16 ? f32ToF16(f)
+                                                            : f32ToBf16(f);
+      std::memcpy(out, &h, 2);
+    }
+  }
+  return value;
+}
+
+NpyArray toNpy(const HostValue &value) {
+  NpyArray array;
+  array.dtype = npyTypeFor(value.elementType);
+  array.shape = value.shape;
+  if (value.elementType != HostElementType::BF16) {
+    array.data = value.data;
+    return array;
+  }
+  int64_t n = value.numElements();
+  array.data.resize(n * 4);
+  for (int64_t i = 0; i < n; ++i) {
+    float f = float(elementAt(value, i));
+    std::memcpy(&array.data[i * 4], &f, 4);
+  }
+  return array;
+}
+
+/// Seeded inputs: floats uniform in [-2, 2], integers in [-10, 10].
+HostValue randomValue(const ValueSpec &spec, std::mt19937_64 &rng,
+                      const std::string &what) {
+  HostValue value{spec.elementType, {}, {}};
+  if (spec.isTensor) {
+    for (int64_t d : spec.shape) {
+      if (ShapedType::isDynamic(d))
+        fail("--random needs static shapes: " + what + " is " + spec.str() +
+             " (pass --input files instead)");
+      value.shape.push_back(d);
+    }
+  }
+  int64_t n = value.numElements();
+  size_t size = getHostElementTypeSize(spec.elementType);
+  value.data.resize(n * size);
+  std::uniform_real_distribution<float> real(-2.0f, 2.0f);
+  std::uniform_int_distribution<int64_t> integer(-10, 10);
+  for (int64_t i = 0; i < n; ++i) {
+    char *out = value.data.data() + i * size;
+    float f = real(rng);
+    uint16_t h;
+    switch (spec.elementType) {
+    case HostElementType::F32:
+      std::memcpy(out, &f, 4);
+      break;
+    case HostElementType::F16:
+      h = f32ToF16(f);
+      std::memcpy(out, &h, 2);
+      break;
+    case HostElementType::BF16:
+      h = f32ToBf16(f);
+      std::memcpy(out, &h, 2);
+      break;
+    case HostElementType::I32: {
+      int32_t v = int32_t(integer(rng));
+      std::memcpy(out, &v, 4);
+      break;
+    }
+    case HostElementType::I64: {
+      int64_t v = integer(rng);
+      std::memcpy(out, &v, 8);
+      break;
+    }
+    }
+  }
+  return value;
+}
+
+//===----------------------------------------------------------------------===//
+// --check
+//===----------------------------------------------------------------------===//
+
+/// Default tolerances of the fast pipeline against the reference one: a few
+/// ulps of the element type (the fast tanh and reassociated reductions differ
+/// from libm and sequential sums in the last bits of f32).
+std::pair<double, double> defaultTolerance(HostElementType type) {
+  switch (type) {
+  case HostElementType::F32:
+    return {1e-4, 1e-5};
+  case HostElementType::F16:
+    return {4.0 / 1024, 1e-3};
+  case HostElementType::BF16:
+    return {4.0 / 128, 1e-2};
+  case HostElementType::I32:
+  case HostElementType::I64:
+    return {0, 0};
+  }
+  llvm_unreachable("unknown element type");
+}
+
+/// Compares `fast` with `reference`; prints the largest error of each result
+/// and returns false on the first element out of tolerance.
+bool compareResults(const std::vector<HostValue> &fast,
+                    const std::vector<HostValue> &reference) {
+  bool ok = true;
+  for (size_t r = 0; r < fast.size(); ++r) {
+    const HostValue &a = fast[r], &b = reference[r];
+    if (a.shape != b.shape) {
+      llvm::errs() << "dyt-run: check failed: result #" << r
+                   << " has different shapes in the two pipelines\n";
+      return false;
+    }
+    auto [defaultRel, defaultAbs] = defaultTolerance(a.elementType);
+    double rel = relTolerance >= 0 ? double(relTolerance) : defaultRel;
+    double abs = absTolerance >= 0 ? double(absTolerance) : defaultAbs;
+    double maxAbs = 0;
+    int64_t n = a.numElements();
+    for (int64_t i = 0; i < n; ++i) {
+      double x = elementAt(a, i), y = elementAt(b, i);
+      bool same = (std::isnan(x) && std::isnan(y)) ||
+                  (std::isinf(y) && x == y) ||
+                  (std::isfinite(y) &&
+                   std::fabs(x - y) <= abs + rel * std::fabs(y));
+      if (std::isfinite(x) && std::isfinite(y))
+        maxAbs = std::max(maxAbs, std::fabs(x - y));
+      if (!same && ok) {
+        llvm::errs() << "dyt-run: check failed: result #" << r
+                     << " element " << i << ": " << x << " (fast) vs " << y
+                     << " (reference), tolerance " << abs << " + " << rel
+                     << " * |reference|\n";
+        ok = false;
+      }
+    }
+    llvm::outs() << "check: result #" << r << ": " << n
+                 << " elements, max abs difference " << maxAbs << "\n";
+  }
+  return ok;
+}
+
+//===----------------------------------------------------------------------===//
+// Compilation
+//===----------------------------------------------------------------------===//
+
+std::string libompPath() {
+  return std::string(DYT_LLVM_LIBRARY_DIR) + "/libomp.so";
+}
+
+std::unique_ptr<JitFunction> compileWith(ModuleOp module, bool reference,
+                                         unsigned threadCount) {
+  std::vector<std::string> libs;
+  bool parallel = !reference && pipeline.empty() && threadCount > 1;
+  if (parallel)
+    libs.push_back(libompPath());
+  std::string error, pipelineError;
+  auto build = [&](OpPassManager &pm) {
+    if (reference)
+      return buildDytCpuReferencePipeline(pm);
+    if (pipeline.empty()) {
+      DytCpuPipelineOptions options;
+      options.parallel = parallel;
+      return buildDytCpuPipeline(pm, options);
+    }
+    llvm::raw_string_ostream os(pipelineError);
+    if (failed(parsePassPipeline(pipeline, pm, os)))
+      pm.clear();
+  };
+  std::unique_ptr<JitFunction> jit = JitFunction::compile(
+      OwningOpRef<ModuleOp>(module.clone()), entry, build, libs, error);
+  if (!pipelineError.empty())
+    fail("bad --pipeline: " + pipelineError);
+  if (!jit)
+    fail(error);
+  return jit;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  // libLLVM registers an undocumented option named "threads" of its own;
+  // move it aside so that --threads is dyt-run's.
+  if (cl::Option *other = cl::getRegisteredOptions().lookup("threads")) {
+    other->setArgStr("llvm-internal-threads");
+    other->setHiddenFlag(cl::ReallyHidden);
+  }
+  static cl::opt<unsigned> threadLimit(
+      "threads",
+      cl::desc("Threads to use (default: the machine's); above 1 the outer "
+               "loops run on OpenMP"),
+      cl::value_desc("N"), cl::init(0));
+  registerAllPasses();
+  cl::ParseCommandLineOptions(argc, argv,
+                              "dyt-run: JIT-run a function on numpy data\n");
+
+  unsigned threadCount =
+      threadLimit ? unsigned(threadLimit)
+              : std::max(1u, std::thread::hardware_concurrency());
+  // libomp reads this when it starts, which is on the first parallel loop.
+  setenv("OMP_NUM_THREADS", std::to_string(threadCount).c_str(), 1);
+  // Keep large blocks in the heap (glibc caps the mmap threshold at 32 MiB,
+  // so disable mmap for them outright): each run's result buffer then
+  // reuses the memory freed by the previous run instead of faulting in fresh
+  // zeroed pages, as a steady-state allocator would.
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, -1);
+
+  DialectRegistry registry;
+  registerAllDialectsAndExtensions(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(inputFile, sourceMgr,
+                                                           &context);
+  if (!module)
+    fail("cannot parse '" + inputFile + "'");
+
+  std::unique_ptr<JitFunction> jit = compileWith(*module, false, threadCount);
+  ArrayRef<ValueSpec> argSpecs = jit->getArguments();
+  ArrayRef<ValueSpec> resultSpecs = jit->getResults();
+
+  // Arguments.
+  std::vector<HostValue> args;
+  if (randomInputs) {
+    if (!inputs.empty())
+      fail("--random and --input exclude each other");
+    std::mt19937_64 rng(seed);
+    for (auto [i, spec] : llvm::enumerate(argSpecs))
+      args.push_back(randomValue(spec, rng, "argument #" + std::to_string(i)));
+  } else {
+    if (inputs.size() != argSpecs.size())
+      fail("@" + entry + " takes " + std::to_string(argSpecs.size()) +
+           " arguments, got " + std::to_string(inputs.size()) +
+           " --input files");
+    for (auto [i, spec] : llvm::enumerate(argSpecs)) {
+      NpyArray array;
+      std::string error;
+      std::string what = "argument #" + std::to_string(i) + " ('" +
+                         inputs[i] + "')";
+      if (!readNpy(inputs[i], array, error))
+        fail(what + ": " + error);
+      args.push_back(fromNpy(array, spec, what));
+    }
+  }
+  if (!outputs.empty() && outputs.size() != resultSpecs.size())
+    fail("@" + entry + " returns " + std::to_string(resultSpecs.size()) +
+         " results, got " + std::to_string(outputs.size()) +
+         " --output files");
+
+  std::vector<HostValue> results;
+  std::string error;
+  if (failed(jit->call(args, results, error)))
+    fail(error);
+
+  if (check) {
+    std::unique_ptr<JitFunction> reference =
+        compileWith(*module, true, threadCount);
+    std::vector<HostValue> expected;
+    if (failed(reference->call(args, expected, error)))
+      fail(error);
+    if (!compareResults(results, expected))
+      return 1;
+  }
+
+  for (auto [i, path] : llvm::enumerate(outputs)) {
+    if (!writeNpy(path, toNpy(results[i]), error))
+      fail("result #" + std::to_string(i) + ": " + error);
+  }
+
+  if (bench) {
+    std::vector<double> seconds;
+    for (unsigned run = 0; run < bench; ++run) {
+      double runSeconds = 0;
+      if (failed(jit->call(args, results, error, &runSeconds)))
+        fail(error);
+      seconds.push_back(runSeconds);
+    }
+    std::sort(seconds.begin(), seconds.end());
+    double median = seconds[seconds.size() / 2];
+    if (seconds.size() % 2 == 0)
+      median = (median + seconds[seconds.size() / 2 - 1]) / 2;
+    llvm::outs() << "bench: @" << entry << ": median "
+                 << llvm::format("%.6f", median * 1e3) << " ms, min "
+                 << llvm::format("%.6f", seconds.front() * 1e3) << " ms over "
+                 << bench << " runs, " << threadCount << " thread(s)\n";
+    if (json)
+      llvm::outs() << "{\"function\": \"" << entry << "\", \"median_s\": "
+                   << llvm::format("%.9g", median) << ", \"min_s\": "
+                   << llvm::format("%.9g", seconds.front())
+                   << ", \"iterations\": " << bench
+                   << ", \"threads\": " << threadCount << "}\n";
+  }
+  return 0;
+}
