@@ -244,15 +244,20 @@ Value buildReciprocalStdDev(OpBuilder &b, Location loc, Value sums,
 // Patterns
 //===----------------------------------------------------------------------===//
 
-struct DytOpLowering : OpConversionPattern<DytOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// The patterns need no type conversion, so they are plain rewrite patterns:
+/// usable in a dialect conversion, the greedy driver or a transform script.
+/// They match only ops that verify (so a caller that disabled verification
+/// gets a match failure, not a crash).
+struct DytOpLowering : OpRewritePattern<DytOp> {
+  using OpRewritePattern::OpRewritePattern;
 
-  LogicalResult
-  matchAndRewrite(DytOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(DytOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(op.verify()))
+      return rewriter.notifyMatchFailure(op, "op does not verify");
     Location loc = op.getLoc();
     // alpha is read once, outside the loop nest, and widened to f32.
-    Value alpha = adaptor.getAlpha();
+    Value alpha = op.getAlpha();
     if (auto alphaType = dyn_cast<RankedTensorType>(alpha.getType())) {
       SmallVector<Value> indices;
       if (alphaType.getRank() == 1)
@@ -261,11 +266,11 @@ struct DytOpLowering : OpConversionPattern<DytOp> {
     }
     alpha = toF32(rewriter, loc, alpha);
 
-    ChannelParam gamma = classifyChannelParam(rewriter, loc, adaptor.getGamma(),
+    ChannelParam gamma = classifyChannelParam(rewriter, loc, op.getGamma(),
                                               /*isAdditive=*/false);
-    ChannelParam beta = classifyChannelParam(rewriter, loc, adaptor.getBeta(),
+    ChannelParam beta = classifyChannelParam(rewriter, loc, op.getBeta(),
                                              /*isAdditive=*/true);
-    Value input = adaptor.getInput();
+    Value input = op.getInput();
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
     Value result = buildAffineElementwise(
         rewriter, loc, input, sizes, op.getChannelDim(), ValueRange{},
@@ -334,19 +339,18 @@ Value lowerNorm(OpBuilder &b, Location loc, Value input, Value gammaValue,
 }
 
 template <typename NormOp>
-struct NormOpLowering : OpConversionPattern<NormOp> {
-  using OpConversionPattern<NormOp>::OpConversionPattern;
-  using OpAdaptor = typename OpConversionPattern<NormOp>::OpAdaptor;
+struct NormOpLowering : OpRewritePattern<NormOp> {
+  using OpRewritePattern<NormOp>::OpRewritePattern;
 
-  LogicalResult
-  matchAndRewrite(NormOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(NormOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(op.verify()))
+      return rewriter.notifyMatchFailure(op, "op does not verify");
     Value beta; // RMSNorm has no shift.
     if constexpr (std::is_same_v<NormOp, LayerNormOp>)
-      beta = adaptor.getBeta();
-    rewriter.replaceOp(op, lowerNorm(rewriter, op.getLoc(), adaptor.getInput(),
-                                     adaptor.getGamma(), beta,
-                                     op.getEpsilon()));
+      beta = op.getBeta();
+    rewriter.replaceOp(op, lowerNorm(rewriter, op.getLoc(), op.getInput(),
+                                     op.getGamma(), beta, op.getEpsilon()));
     return success();
   }
 };

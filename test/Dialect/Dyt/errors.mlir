@@ -247,3 +247,12 @@ func.func @rms_norm_wrong_operand_count(%x: tensor<2x8xf32>, %g: tensor<8xf32>) 
   %y = "dyt.rms_norm"(%x, %g, %g) : (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
   return
 }
+
+// -----
+
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @rms_norm_sparse(%x: tensor<4x8xf32, #CSR>, %g: tensor<8xf32>) {
+  // expected-error @+1 {{'dyt.rms_norm' op input must be a tensor without an encoding, got 'tensor<4x8xf32, #sparse_tensor.encoding}}
+  %y = dyt.rms_norm %x gamma(%g : tensor<8xf32>) : tensor<4x8xf32, #CSR> -> tensor<4x8xf32, #CSR>
+  return
+}

@@ -46,6 +46,13 @@ static RankedTensorType verifyInputType(Operation *op, Type type) {
     op->emitOpError() << "input must have rank >= 1, got 0-d " << type;
     return {};
   }
+  if (ranked.getEncoding()) {
+    // A sparse or otherwise encoded tensor would need an encoding-aware
+    // lowering; the dense one would silently drop the encoding.
+    op->emitOpError() << "input must be a tensor without an encoding, got "
+                      << type;
+    return {};
+  }
   if (!isSupportedElementType(ranked.getElementType())) {
     op->emitOpError() << "input element type must be f32, f16 or bf16, got "
                       << ranked.getElementType() << " (input type " << type

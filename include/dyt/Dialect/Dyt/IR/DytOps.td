@@ -34,7 +34,7 @@ def Dyt_DytOp : Dyt_Op<"dyt", [Pure,
 
     | operand | type |
     |---------|------|
-    | `input` | ranked tensor, rank >= 1, static or dynamic dims, of `f32`, `f16` or `bf16` |
+    | `input` | ranked tensor without encoding, rank >= 1, static or dynamic dims, of `f32`, `f16` or `bf16` |
     | `alpha` | a float scalar, or a 0-d or 1-element 1-d tensor; element type `f32` or the input's element type |
     | `gamma` | 1-d tensor of the input's element type; size equal to the input's dim at `axis` |
     | `beta`  | 1-d tensor of the input's element type; size equal to the input's dim at `axis` |
@@ -46,7 +46,9 @@ def Dyt_DytOp : Dyt_Op<"dyt", [Pure,
 
     The paper's variants without `beta` (LLaMA) or without any affine part
     (DiT) are written with splat constants for `beta`/`gamma`; the lowering
-    spends no work on a splat 0 `beta` or a splat 1 `gamma`.
+    spends no work on a splat 0 `beta` or a splat 1 `gamma`. (Dropping the
+    add of a +0 `beta` is exact except for the sign of a zero result: -0
+    stays -0 where `-0 + 0` would give +0.)
 
     Example:
 
