@@ -95,9 +95,11 @@ SmallVector<OpFoldResult> asIndexAttrs(OpBuilder &b, ArrayRef<int64_t> sizes) {
 }
 
 /// Step 0: fuses elementwise producers into their elementwise consumers
-/// (e.g. DyT and a bias add become one loop), but only where the producer
-/// covers the consumer's whole iteration space: fusing a broadcast producer
-/// (a norm's per-row rsqrt) would recompute it for every element.
+/// (e.g. DyT and a bias add become one loop), but only where nothing is
+/// computed twice: the producer must cover the consumer's whole iteration
+/// space (fusing a norm's per-row rsqrt would recompute it per element) and
+/// have no other user (fusing a returned DyT into its consumer would
+/// compute its tanh twice, which costs more than reading it back).
 LogicalResult fuseElementwise(Operation *root) {
   RewritePatternSet patterns(root->getContext());
   linalg::populateElementwiseOpsFusionPatterns(
@@ -105,6 +107,10 @@ LogicalResult fuseElementwise(Operation *root) {
         auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
         auto producer = fused->get().getDefiningOp<linalg::LinalgOp>();
         if (!consumer || !producer || isContraction(producer))
+          return false;
+        if (llvm::any_of(producer->getUsers(), [&](Operation *user) {
+              return user != consumer.getOperation();
+            }))
           return false;
         AffineMap map = consumer.getMatchingIndexingMap(fused);
         return map.isPermutation() &&

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Codegen/Passes.h"
+#include "dyt/Codegen/Utils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -78,8 +79,14 @@ struct DytCpuVectorizePass
           failed(linalg::vectorizeOpPrecondition(op, *sizes, scalable)))
         continue; // Left for the scalar fallback (convert-linalg-to-loops).
       rewriter.setInsertionPoint(op);
-      FailureOr<linalg::VectorizationResult> result =
-          linalg::vectorize(rewriter, op, *sizes, scalable);
+      // A contraction becomes one vector.contract, which dyt-cpu-lower-vectors
+      // turns into outer products, i.e. FMAs (mul + reduce would leave LLVM
+      // a separate multiply and add it may not contract).
+      FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+          rewriter, op, *sizes, scalable, /*vectorizeNDExtract=*/false,
+          /*flatten1DDepthwiseConv=*/false,
+          /*assumeDynamicDimsMatchVecSizes=*/false,
+          /*createNamedContraction=*/dyt::isContraction(op));
       if (failed(result))
         continue;
       rewriter.replaceOp(op, result->replacements);

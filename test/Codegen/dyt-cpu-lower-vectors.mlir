@@ -1,0 +1,33 @@
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dyt-cpu-lower-vectors))" | FileCheck %s
+
+// A row tile: unit dims dropped (1-D masked load/store), the reduction
+// lowered to a horizontal vector.reduction.
+// CHECK-LABEL: func @row_sum
+// CHECK:         vector.maskedload {{.*}} : memref<{{.*}}>, vector<64xi1>, vector<64xf32> into vector<64xf32>
+// CHECK:         vector.reduction <add>, %{{.*}} : vector<64xf32> into f32
+// CHECK-NOT:     vector.multi_reduction
+// CHECK-NOT:     vector.transfer_read
+func.func @row_sum(%x: memref<1x1000xf32>, %i: index, %n: index, %acc: vector<1xf32>) -> vector<1xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %pad = arith.constant 0.0 : f32
+  %m = vector.create_mask %c1, %n : vector<1x64xi1>
+  %v = vector.transfer_read %x[%c0, %i], %pad, %m {in_bounds = [true, true]} : memref<1x1000xf32>, vector<1x64xf32>
+  %s = vector.multi_reduction <add>, %v, %acc [1] : vector<1x64xf32> to vector<1xf32>
+  return %s : vector<1xf32>
+}
+
+// -----
+
+// A contraction becomes FMAs (outer products), no vector.contract left.
+// CHECK-LABEL: func @contract
+// CHECK-NOT:     vector.contract
+// CHECK:         vector.fma
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @contract(%a: vector<4x1xf32>, %b: vector<1x16xf32>, %c: vector<4x16xf32>) -> vector<4x16xf32> {
+  %r = vector.contract {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+      %a, %b, %c : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+  return %r : vector<4x16xf32>
+}

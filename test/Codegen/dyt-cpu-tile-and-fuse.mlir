@@ -1,0 +1,116 @@
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512}))" | FileCheck %s
+
+// LayerNorm: one scf.forall iteration per row, with both reductions, the
+// row statistics and the normalisation fused inside it; each inner loop
+// steps by 4 vectors of 16 f32 lanes.
+// CHECK-LABEL: func @layer_norm_rows
+// CHECK:         %[[C64:.*]] = arith.constant 64 : index
+// CHECK-NOT:     linalg.generic
+// CHECK:         scf.forall (%{{.*}}) in (32)
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]]
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]]
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:           math.rsqrt
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]]
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK:           scf.forall.in_parallel
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @layer_norm_rows(%x: tensor<32x1000xf32>, %g: tensor<1000xf32>, %b: tensor<1000xf32>) -> tensor<32x1000xf32> {
+  %y = dyt.layer_norm %x gamma(%g : tensor<1000xf32>) beta(%b : tensor<1000xf32>) : tensor<32x1000xf32> -> tensor<32x1000xf32>
+  return %y : tensor<32x1000xf32>
+}
+
+// -----
+
+// DyT followed by a bias add: fused into one elementwise loop nest.
+// CHECK-LABEL: func @dyt_then_bias
+// CHECK:         scf.forall
+// CHECK:           scf.for
+// CHECK:             linalg.generic
+// CHECK:               math.tanh
+// CHECK:               arith.addf
+// CHECK:               arith.addf
+// CHECK-NOT:     linalg.generic
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#bias = affine_map<(d0, d1) -> (d1)>
+func.func @dyt_then_bias(%x: tensor<8x768xf32>, %a: f32, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<8x768xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<768xf32>) beta(%b : tensor<768xf32>) : tensor<8x768xf32> -> tensor<8x768xf32>
+  %e = tensor.empty() : tensor<8x768xf32>
+  %z = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%y, %b : tensor<8x768xf32>, tensor<768xf32>) outs(%e : tensor<8x768xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %s = arith.addf %v, %w : f32
+    linalg.yield %s : f32
+  } -> tensor<8x768xf32>
+  return %z : tensor<8x768xf32>
+}
+
+// -----
+
+// A matmul is tiled for registers: 8 rows x (2 vectors of 16 lanes) blocks
+// in an scf.forall, its fill fused, K stepped one at a time.
+// CHECK-LABEL: func @matmul
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (64, 96) step (8, 32)
+// CHECK:           linalg.fill
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK:             linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<8x1xf32>, tensor<1x32xf32>) outs(%{{.*}} : tensor<8x32xf32>)
+func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x96xf32>) -> tensor<64x96xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x96xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x96xf32>) -> tensor<64x96xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x96xf32>) outs(%f : tensor<64x96xf32>) -> tensor<64x96xf32>
+  return %c : tensor<64x96xf32>
+}
+
+// -----
+
+// Negative: a producer with a use outside the fusion group (here: returned)
+// is not fused into its consumer's loop; it is a root of its own.
+// CHECK-LABEL: func @shared_producer
+// CHECK:         %[[T:.*]] = scf.forall
+// CHECK:           math.tanh
+// CHECK:         %[[U:.*]] = scf.forall
+// CHECK-NOT:       math.tanh
+// CHECK:           arith.mulf
+// CHECK:         return %[[U]], %[[T]]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @shared_producer(%x: tensor<4x64xf32>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %e = tensor.empty() : tensor<4x64xf32>
+  %t = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = math.tanh %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %u = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%t : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  return %u, %t : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
+// -----
+
+// Negative: a reduction over a leading dim cannot be split into rows; it is
+// only tiled along its innermost loop.
+// CHECK-LABEL: func @column_sum
+// CHECK-NOT:     scf.forall
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             linalg.generic
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#out = affine_map<(d0, d1) -> (d1)>
+func.func @column_sum(%x: tensor<16x256xf32>, %init: tensor<256xf32>) -> tensor<256xf32> {
+  %s = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<16x256xf32>) outs(%init : tensor<256xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %r = arith.addf %v, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<256xf32>
+  return %s : tensor<256xf32>
+}

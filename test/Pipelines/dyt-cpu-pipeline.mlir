@@ -1,0 +1,55 @@
+// The whole CPU pipeline, fast and reference, down to the LLVM dialect.
+// RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{vector-bits=512})" | FileCheck %s --check-prefix=FAST
+// RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{vector-bits=256})" | FileCheck %s --check-prefix=AVX2
+// RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{fast-tanh=false})" | FileCheck %s --check-prefix=LIBM
+// RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{parallel=true})" | FileCheck %s --check-prefix=OMP
+// RUN: dyt-opt %s --dyt-cpu-reference-pipeline | FileCheck %s --check-prefix=REF
+
+// Fast: 4 vectors of the target's width per step, the rational tanh (FMAs
+// and one divide), nothing but the LLVM dialect left.
+// FAST-LABEL: llvm.func @dyt
+// FAST-NOT:     llvm.intr.tanh
+// FAST:         llvm.intr.fma{{.*}}vector<64xf32>
+// FAST:         llvm.fdiv{{.*}}vector<64xf32>
+// FAST-NOT:     {{linalg|scf|vector|memref|math|arith}}.
+// AVX2-LABEL: llvm.func @dyt
+// AVX2:         llvm.intr.fma{{.*}}vector<32xf32>
+// LIBM-LABEL: llvm.func @dyt
+// LIBM:         llvm.intr.tanh{{.*}}vector<
+// OMP-LABEL: llvm.func @dyt
+// OMP:         omp.parallel
+// OMP:           omp.wsloop
+// Reference: scalar loops and libm's tanh.
+// REF-LABEL: llvm.func @dyt
+// REF-NOT:     vector<
+// REF:         llvm.intr.tanh({{.*}}) : (f32) -> f32
+func.func @dyt(%x: tensor<8x768xf32>, %a: f32, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<8x768xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<768xf32>) beta(%b : tensor<768xf32>) : tensor<8x768xf32> -> tensor<8x768xf32>
+  return %y : tensor<8x768xf32>
+}
+
+// A norm: no allocation per row (the statistics stay in registers), a
+// horizontal reduction per vector step.
+// FAST-LABEL: llvm.func @rms_norm
+// FAST:         llvm.call @malloc
+// FAST-NOT:     llvm.call @malloc
+// FAST:         llvm.intr.vector.reduce.fadd
+// FAST-NOT:     llvm.call @free
+// FAST:         llvm.return
+func.func @rms_norm(%x: tensor<?x4096xbf16>, %g: tensor<4096xbf16>) -> tensor<?x4096xbf16> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<4096xbf16>) : tensor<?x4096xbf16> -> tensor<?x4096xbf16>
+  return %y : tensor<?x4096xbf16>
+}
+
+// A matmul: register-tiled FMAs on vectors, not scalar triple loops.
+// FAST-LABEL: llvm.func @matmul
+// FAST:         llvm.intr.fmuladd{{.*}}vector<32xf32>
+// REF-LABEL: llvm.func @matmul
+// REF-NOT:     vector<
+func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x96xf32>) -> tensor<64x96xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x96xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x96xf32>) -> tensor<64x96xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x96xf32>) outs(%f : tensor<64x96xf32>) -> tensor<64x96xf32>
+  return %c : tensor<64x96xf32>
+}
