@@ -30,6 +30,22 @@ config.substitutions.append(
      os.path.join(config.llvm_lib_dir,
                   "libmlir_c_runner_utils" + config.llvm_shlib_ext)))
 
+# Integration tests check dyt-run against NumPy references: Debian's python3
+# with python3-numpy (scripts/setup.sh installs both).
+import shutil
+import subprocess
+
+python = shutil.which("python3", path="/usr/bin") or "python3"
+if subprocess.call([python, "-c", "import numpy"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("numpy")
+config.substitutions.append(("%python", python))
+config.substitutions.append(
+    ("%dyt_run_check",
+     python + " " + os.path.join(config.test_source_root, "Integration",
+                                 "Inputs", "dyt_run_check.py")
+     + " --dyt-run " + os.path.join(config.dyt_tools_dir, "dyt-run")))
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 # `not` and `count` at the start of a RUN line are found through PATH.
@@ -41,6 +57,7 @@ llvm_config.with_environment("PATH", config.dyt_tools_dir, append_path=True)
 tool_dirs = [config.dyt_tools_dir, config.llvm_tools_dir]
 tools = [
     "dyt-opt",
+    "dyt-run",
     ToolSubst("mlir-opt", unresolved="fatal"),
     ToolSubst("mlir-runner", unresolved="fatal"),
 ]

@@ -30,6 +30,9 @@ void addBufferization(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Deallocation clones a buffer the caller must own (e.g. a returned
+  // argument); clones become an allocation and a copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 }
 
 /// From scf/memref/arith/math/vector to the LLVM dialect.

@@ -53,3 +53,13 @@ func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x96xf32>) -> tensor<64x9
   %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x96xf32>) outs(%f : tensor<64x96xf32>) -> tensor<64x96xf32>
   return %c : tensor<64x96xf32>
 }
+
+// A returned argument is cloned for the caller to own, and the clone lowers.
+// FAST-LABEL: llvm.func @identity
+// FAST-NOT:     unrealized_conversion_cast
+// FAST:         llvm.return
+// REF-LABEL: llvm.func @identity
+// REF-NOT:     unrealized_conversion_cast
+func.func @identity(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  return %x : tensor<?x8xf32>
+}

@@ -1,0 +1,53 @@
+// dyt.layer_norm and dyt.rms_norm through dyt-run against NumPy, float64.
+// REQUIRES: numpy
+// RUN: %dyt_run_check %s -e ln --ref layer_norm --arg 3x1001:f32 --arg 1001:f32 --arg 1001:f32 | FileCheck %s --check-prefix=LN
+// RUN: %dyt_run_check %s -e ln --ref layer_norm --arg 2x1001:f32:offset --arg 1001:f32 --arg 1001:f32 | FileCheck %s --check-prefix=LN
+// RUN: %dyt_run_check %s -e ln_rank1 --ref layer_norm --arg 7:f32 --arg 7:f32 --arg 7:f32 | FileCheck %s --check-prefix=LN1
+// RUN: %dyt_run_check %s -e ln_dynamic --ref layer_norm --arg 2x5x13:f32 --arg 13:f32 --arg 13:f32 | FileCheck %s --check-prefix=LND
+// RUN: %dyt_run_check %s -e ln_bf16 --ref layer_norm --arg 4x768:bf16 --arg 768:bf16 --arg 768:bf16 | FileCheck %s --check-prefix=LNB
+// RUN: %dyt_run_check %s -e ln_special --ref layer_norm --arg 8x33:f32:special --arg 33:f32 --arg 33:f32 | FileCheck %s --check-prefix=LNS
+// RUN: %dyt_run_check %s -e rms --ref rms_norm --eps 1e-6 --arg 7x4096:f32 --arg 4096:f32 | FileCheck %s --check-prefix=RMS
+// RUN: %dyt_run_check %s -e rms_f16 --ref rms_norm --eps 1e-6 --arg 3x1001:f16 --arg 1001:f16 | FileCheck %s --check-prefix=RMSH
+// RUN: %dyt_run_check %s -e rms_dynamic --ref rms_norm --eps 1e-6 --threads 2 --arg 37x1:f32 --arg 1:f32 | FileCheck %s --check-prefix=RMSD
+
+// LN: OK ln: 
+// LN1: OK ln_rank1: 7 elements
+// LND: OK ln_dynamic: 130 elements
+// LNB: OK ln_bf16: 3072 elements (bf16)
+// LNS: OK ln_special: 264 elements
+// RMS: OK rms: 28672 elements
+// RMSH: OK rms_f16: 3003 elements (f16)
+// RMSD: OK rms_dynamic: 37 elements
+
+func.func @ln(%x: tensor<?x1001xf32>, %g: tensor<1001xf32>, %b: tensor<1001xf32>) -> tensor<?x1001xf32> {
+  %y = dyt.layer_norm %x gamma(%g : tensor<1001xf32>) beta(%b : tensor<1001xf32>) : tensor<?x1001xf32> -> tensor<?x1001xf32>
+  return %y : tensor<?x1001xf32>
+}
+func.func @ln_rank1(%x: tensor<7xf32>, %g: tensor<7xf32>, %b: tensor<7xf32>) -> tensor<7xf32> {
+  %y = dyt.layer_norm %x gamma(%g : tensor<7xf32>) beta(%b : tensor<7xf32>) : tensor<7xf32> -> tensor<7xf32>
+  return %y : tensor<7xf32>
+}
+func.func @ln_dynamic(%x: tensor<?x?x?xf32>, %g: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?x?x?xf32> {
+  %y = dyt.layer_norm %x gamma(%g : tensor<?xf32>) beta(%b : tensor<?xf32>) : tensor<?x?x?xf32> -> tensor<?x?x?xf32>
+  return %y : tensor<?x?x?xf32>
+}
+func.func @ln_bf16(%x: tensor<4x768xbf16>, %g: tensor<768xbf16>, %b: tensor<768xbf16>) -> tensor<4x768xbf16> {
+  %y = dyt.layer_norm %x gamma(%g : tensor<768xbf16>) beta(%b : tensor<768xbf16>) : tensor<4x768xbf16> -> tensor<4x768xbf16>
+  return %y : tensor<4x768xbf16>
+}
+func.func @ln_special(%x: tensor<8x33xf32>, %g: tensor<33xf32>, %b: tensor<33xf32>) -> tensor<8x33xf32> {
+  %y = dyt.layer_norm %x gamma(%g : tensor<33xf32>) beta(%b : tensor<33xf32>) : tensor<8x33xf32> -> tensor<8x33xf32>
+  return %y : tensor<8x33xf32>
+}
+func.func @rms(%x: tensor<7x4096xf32>, %g: tensor<4096xf32>) -> tensor<7x4096xf32> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<4096xf32>) : tensor<7x4096xf32> -> tensor<7x4096xf32>
+  return %y : tensor<7x4096xf32>
+}
+func.func @rms_f16(%x: tensor<3x1001xf16>, %g: tensor<1001xf16>) -> tensor<3x1001xf16> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<1001xf16>) : tensor<3x1001xf16> -> tensor<3x1001xf16>
+  return %y : tensor<3x1001xf16>
+}
+func.func @rms_dynamic(%x: tensor<?x?xf32>, %g: tensor<?xf32>) -> tensor<?x?xf32> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<?xf32>) : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}

@@ -1,0 +1,43 @@
+// dyt-run on bad input: a message that names what is wrong, exit 1, and no
+// output file left behind.
+// REQUIRES: numpy
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python -c "import numpy as np; np.save('%t/x.npy', np.ones((2, 8), np.float32)); np.save('%t/g.npy', np.ones(8, np.float32)); np.save('%t/wrongshape.npy', np.ones((2, 9), np.float32)); np.save('%t/int.npy', np.ones((2, 8), np.int64)); np.save('%t/fortran.npy', np.asfortranarray(np.ones((2, 8), np.float32)))"
+// RUN: head -c 140 %t/x.npy > %t/truncated.npy
+// RUN: not dyt-run %s -e norm --input %t/x.npy 2>&1 | FileCheck %s --check-prefix=COUNT
+// RUN: not dyt-run %s -e norm --input %t/wrongshape.npy --input %t/g.npy 2>&1 | FileCheck %s --check-prefix=SHAPE
+// RUN: not dyt-run %s -e norm --input %t/int.npy --input %t/g.npy 2>&1 | FileCheck %s --check-prefix=DTYPE
+// RUN: not dyt-run %s -e norm --input %t/truncated.npy --input %t/g.npy 2>&1 | FileCheck %s --check-prefix=TRUNC
+// RUN: not dyt-run %s -e norm --input %t/fortran.npy --input %t/g.npy 2>&1 | FileCheck %s --check-prefix=FORTRAN
+// RUN: not dyt-run %s -e norm --input %t/missing.npy --input %t/g.npy 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not dyt-run %s -e nope --random 2>&1 | FileCheck %s --check-prefix=NOFUNC
+// RUN: not dyt-run %s -e dynamic --random 2>&1 | FileCheck %s --check-prefix=RANDOM
+// RUN: not dyt-run %s -e norm --random --output %t/a.npy --output %t/b.npy 2>&1 | FileCheck %s --check-prefix=OUTS
+// RUN: not dyt-run %s -e norm --input %t/wrongshape.npy --input %t/g.npy --output %t/out.npy
+// RUN: not test -e %t/out.npy
+// RUN: not dyt-run %s -e norm --random --output %t/no-such-dir/out.npy 2>&1 | FileCheck %s --check-prefix=WRITE
+// RUN: not test -e %t/no-such-dir/out.npy.tmp-dyt-run
+// Good input works, and the check passes.
+// RUN: dyt-run %s -e norm --input %t/x.npy --input %t/g.npy --output %t/out.npy --check | FileCheck %s --check-prefix=GOOD
+// RUN: %python -c "import numpy as np; y = np.load('%t/out.npy'); assert y.shape == (2, 8) and y.dtype == np.float32, y; print('loaded', y.shape)" | FileCheck %s --check-prefix=LOAD
+
+// COUNT: dyt-run: error: @norm takes 2 arguments, got 1 --input files
+// SHAPE: dyt-run: error: argument #0 (tensor<2x8xf32>): dim 1 must be 8, got 9
+// DTYPE: dyt-run: error: argument #0 ('{{.*}}int.npy'): tensor<2x8xf32> needs floating-point data, got int64
+// TRUNC: dyt-run: error: argument #0 ('{{.*}}truncated.npy'): '{{.*}}' is not a usable .npy file: truncated data: shape (2, 8) of float32 needs 64 bytes, the file has 12
+// FORTRAN: Fortran-order arrays are not supported
+// MISSING: cannot open '{{.*}}missing.npy'
+// NOFUNC: dyt-run: error: no function @nope with a body in the module
+// RANDOM: dyt-run: error: --random needs static shapes: argument #0 is tensor<?x8xf32>
+// OUTS: dyt-run: error: @norm returns 1 results, got 2 --output files
+// WRITE: dyt-run: error: result #0: cannot create
+// GOOD: check: result #0: 16 elements
+// LOAD: loaded (2, 8)
+
+func.func @norm(%x: tensor<2x8xf32>, %g: tensor<8xf32>) -> tensor<2x8xf32> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<8xf32>) : tensor<2x8xf32> -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+func.func @dynamic(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  return %x : tensor<?x8xf32>
+}
