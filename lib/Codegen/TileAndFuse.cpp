@@ -148,12 +148,29 @@ LogicalResult tileRootAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
   return success();
 }
 
-/// Step 2: tiles `op` by `tileSizes` in scf.for loops (a reduction loop
-/// tiled keeps the full reduction: the loop carries the accumulator).
+/// Step 2: tiles `op` by `tileSizes` in scf.for loops. A reduction along the
+/// innermost loop (a norm's row sums) is tiled as a partial reduction: the
+/// loop adds each tile into a tile-sized accumulator, lane by lane, and one
+/// reduction of that accumulator follows the loop. Reducing every tile to a
+/// scalar instead would put a horizontal reduction on the loop-carried
+/// dependency of every step.
 LogicalResult tileInner(RewriterBase &rewriter, linalg::LinalgOp op,
                         ArrayRef<int64_t> tileSizes) {
   scf::SCFTilingOptions tiling;
-  tiling.setTileSizes(asIndexAttrs(rewriter, tileSizes));
+  SmallVector<int64_t> sizes(tileSizes);
+  unsigned innermost = op.getNumLoops() - 1;
+  if (!isContraction(op) && op.getNumLoops() > 0 &&
+      op.getIteratorTypesArray()[innermost] == IteratorType::reduction &&
+      op.getNumReductionLoops() == 1 && op->getNumResults() == 1) {
+    // Partial reductions tile only the reduction loop; inside a row loop
+    // the others have size 1 anyway.
+    for (unsigned loop = 0; loop < innermost; ++loop)
+      sizes[loop] = 0;
+    tiling.setReductionTilingStrategy(
+        ReductionTilingStrategy::PartialReductionOuterReduction);
+    tiling.setReductionDims({innermost});
+  }
+  tiling.setTileSizes(asIndexAttrs(rewriter, sizes));
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
       rewriter, cast<TilingInterface>(op.getOperation()), tiling);

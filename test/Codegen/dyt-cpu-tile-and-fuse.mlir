@@ -1,19 +1,23 @@
-// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512}))" | FileCheck %s
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512}),cse)" | FileCheck %s
 
 // LayerNorm: one scf.forall iteration per row, with both reductions, the
-// row statistics and the normalisation fused inside it; each inner loop
-// steps by 4 vectors of 16 f32 lanes.
+// row statistics and the normalisation fused inside it. Each inner loop
+// steps by 4 vectors of 16 f32 lanes; a row sum accumulates lane-wise into a
+// 64-wide tile and is reduced once after its loop (a partial reduction).
+// Tile-and-fuse copies the mean's sum into both of its consumers; CSE
+// merges the copies, leaving two passes over the row before the third.
 // CHECK-LABEL: func @layer_norm_rows
 // CHECK:         %[[C64:.*]] = arith.constant 64 : index
 // CHECK-NOT:     linalg.generic
 // CHECK:         scf.forall (%{{.*}}) in (32)
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]]
-// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
-// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel"]
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]]
-// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:           %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x64xf32>)
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK:           linalg.reduce ins(%[[SUM]] : tensor<1x64xf32>)
+// CHECK:           %[[SQ:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x64xf32>)
+// CHECK:           linalg.reduce ins(%[[SQ]] : tensor<1x64xf32>)
 // CHECK:           math.rsqrt
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]]
+// CHECK-NOT:       linalg.reduce
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x1000xf32>)
 // CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
 // CHECK:           scf.forall.in_parallel
 // CHECK-NOT:     linalg.generic
