@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir {
@@ -30,8 +32,32 @@ using namespace mlir;
 
 namespace {
 
+/// The buffer a memref value views, through subviews, casts and the like.
+Value viewRoot(Value memref) {
+  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
+    memref = view.getViewSource();
+  return memref;
+}
+
+/// Marks vector stores into the buffers `func` returns as non-temporal.
+void markResultStoresNontemporal(FunctionOpInterface func) {
+  llvm::SmallPtrSet<Value, 4> results;
+  func.walk([&](Operation *op) {
+    if (op->hasTrait<OpTrait::ReturnLike>() && op->getParentOp() == func)
+      for (Value value : op->getOperands())
+        if (isa<MemRefType>(value.getType()))
+          results.insert(viewRoot(value));
+  });
+  func.walk([&](vector::StoreOp store) {
+    if (results.contains(viewRoot(store.getBase())))
+      store.setNontemporal(true);
+  });
+}
+
 struct DytCpuLowerVectorsPass
     : dyt::impl::DytCpuLowerVectorsPassBase<DytCpuLowerVectorsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     Operation *func = getOperation();
@@ -82,6 +108,8 @@ struct DytCpuLowerVectorsPass
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
+    if (nontemporalResultStores)
+      markResultStoresNontemporal(getOperation());
   }
 };
 

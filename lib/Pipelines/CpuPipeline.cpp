@@ -73,7 +73,9 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
   addBufferization(pm);
   // Whatever the vectorizer declined still runs, as scalar loops.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addNestedPass<func::FuncOp>(createDytCpuLowerVectorsPass());
+  DytCpuLowerVectorsPassOptions vectorLowering;
+  vectorLowering.nontemporalResultStores = options.streamingStores;
+  pm.addNestedPass<func::FuncOp>(createDytCpuLowerVectorsPass(vectorLowering));
   if (options.fastTanh)
     pm.addPass(createDytApproximateTanhPass());
   if (options.parallel) {

@@ -31,3 +31,26 @@ func.func @contract(%a: vector<4x1xf32>, %b: vector<1x16xf32>, %c: vector<4x16xf
       %a, %b, %c : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
   return %r : vector<4x16xf32>
 }
+
+// -----
+
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dyt-cpu-lower-vectors{nontemporal-result-stores=true}))" | FileCheck %s --check-prefix=NT
+// Stores into the returned buffer (through a subview) stream past the cache;
+// stores into a scratch buffer the function reads back do not.
+// NT-LABEL: func @streaming
+// NT:         vector.store %{{.*}}, %[[TMP:.*]][%{{.*}}] : memref<64xf32>, vector<16xf32>
+// NT-NOT:     nontemporal
+// NT:         vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] {nontemporal = true} : memref<1x64xf32, strided<[64, 1], offset: ?>>, vector<16xf32>
+// CHECK-LABEL: func @streaming
+// CHECK-NOT:     nontemporal
+func.func @streaming(%v: vector<16xf32>, %i: index) -> memref<4x64xf32> {
+  %c0 = arith.constant 0 : index
+  %out = memref.alloc() : memref<4x64xf32>
+  %tmp = memref.alloc() : memref<64xf32>
+  vector.store %v, %tmp[%c0] : memref<64xf32>, vector<16xf32>
+  %w = vector.load %tmp[%c0] : memref<64xf32>, vector<16xf32>
+  %row = memref.subview %out[%i, 0] [1, 64] [1, 1] : memref<4x64xf32> to memref<1x64xf32, strided<[64, 1], offset: ?>>
+  vector.store %w, %row[%c0, %c0] : memref<1x64xf32, strided<[64, 1], offset: ?>>, vector<16xf32>
+  memref.dealloc %tmp : memref<64xf32>
+  return %out : memref<4x64xf32>
+}

@@ -22,6 +22,13 @@ struct DytCpuPipelineOptions
       llvm::cl::desc("Vectorizable rational tanh instead of libm's tanhf "
                      "(error bound in docs/overview.md)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> streamingStores{
+      *this, "streaming-stores",
+      llvm::cl::desc("Write the function's results with non-temporal "
+                     "stores (saves the read-for-ownership of each line; "
+                     "turn off when the caller reads the results right away "
+                     "and they fit in cache)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> parallel{
       *this, "parallel",
       llvm::cl::desc("Run the outer (row / matmul block) loops on OpenMP "
