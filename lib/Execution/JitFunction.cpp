@@ -115,6 +115,26 @@ static std::optional<ValueSpec> toValueSpec(Type type) {
   return spec;
 }
 
+/// The specs of `types` (a signature's inputs or results), or an error that
+/// names the first one the host cannot exchange.
+static LogicalResult collectSpecs(TypeRange types, StringRef role,
+                                  StringRef verb, StringRef funcName,
+                                  SmallVector<ValueSpec> &specs,
+                                  std::string &error) {
+  for (auto [index, type] : llvm::enumerate(types)) {
+    std::optional<ValueSpec> spec = toValueSpec(type);
+    if (!spec) {
+      llvm::raw_string_ostream os(error);
+      os << role << " #" << index << " of @" << funcName << " has type "
+         << type << ": only ranked tensors and scalars of f32, f16, bf16, "
+         << "i32 and i64 can be " << verb;
+      return failure();
+    }
+    specs.push_back(*spec);
+  }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Memref descriptors and the result struct
 //===----------------------------------------------------------------------===//
@@ -213,30 +233,11 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
   std::unique_ptr<JitFunction> jit(new JitFunction());
   jit->name = funcName.str();
   FunctionType type = func.getFunctionType();
-  for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
-    std::optional<ValueSpec> spec = toValueSpec(argType);
-    if (!spec) {
-      llvm::raw_string_ostream os(error);
-      os << "argument #" << index << " of @" << funcName << " has type "
-         << argType
-         << ": only ranked tensors and scalars of f32, f16, bf16, i32 and "
-            "i64 can be passed";
-      return nullptr;
-    }
-    jit->arguments.push_back(*spec);
-  }
-  for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
-    std::optional<ValueSpec> spec = toValueSpec(resultType);
-    if (!spec) {
-      llvm::raw_string_ostream os(error);
-      os << "result #" << index << " of @" << funcName << " has type "
-         << resultType
-         << ": only ranked tensors and scalars of f32, f16, bf16, i32 and "
-            "i64 can be returned";
-      return nullptr;
-    }
-    jit->results.push_back(*spec);
-  }
+  if (failed(collectSpecs(type.getInputs(), "argument", "passed", funcName,
+                          jit->arguments, error)) ||
+      failed(collectSpecs(type.getResults(), "result", "returned", funcName,
+                          jit->results, error)))
+    return nullptr;
   func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                 UnitAttr::get(module->getContext()));
 

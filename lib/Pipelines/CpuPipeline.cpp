@@ -51,9 +51,15 @@ void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
 
 } // namespace
 
+/// dyt ops and elementwise arith/math ops on tensors to linalg.
+static void addLoweringToLinalg(OpPassManager &pm) {
+  pm.addPass(dyt::createConvertDytToLinalgPass());
+  pm.addPass(createConvertElementwiseToLinalgPass());
+}
+
 void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
                                     const DytCpuPipelineOptions &options) {
-  pm.addPass(createConvertDytToLinalgPass());
+  addLoweringToLinalg(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -90,7 +96,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
 }
 
 void mlir::dyt::buildDytCpuReferencePipeline(OpPassManager &pm) {
-  pm.addPass(createConvertDytToLinalgPass());
+  addLoweringToLinalg(pm);
   addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   addLoweringToLLVM(pm, /*reassociateReductions=*/false);
