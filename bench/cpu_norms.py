@@ -6,8 +6,10 @@ For every shape and element type:
   - memcpy of the same bytes (the kernel's input size), the bandwidth bound;
   - dyt-mlir: dyt-run --bench on the op alone (dyt-cpu-pipeline);
   - the plain C loop of each op, gcc -O3 -march=native -ffast-math;
-  - PyTorch eager and torch.compile, IREE (llvm-cpu) when importable; a peer
-    that is not installed is listed with the import error, not dropped.
+  - IREE (llvm-cpu, one thread) on the same linalg IR dyt-opt lowers the op
+    to, when bench/setup_peers.sh has installed it into bench/.venv;
+  - PyTorch eager and torch.compile when importable.
+A peer that is not installed is listed with the error, not dropped.
 
 Every figure is reported as a ratio to memcpy measured in the same run
 (higher is faster; 1.0 = memcpy speed). Writes a Markdown table to stdout,
@@ -52,11 +54,67 @@ def run_json(cmd):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def unavailable_peers():
-    """Peers that cannot be imported, with the error (reported, not dropped)."""
+class Iree:
+    """IREE's llvm-cpu backend on the linalg IR convert-dyt-to-linalg gives:
+    iree-compile for the host CPU, iree-benchmark-module on one thread."""
+
+    def __init__(self, bin_dir, dyt_opt, tmp):
+        self.compile = os.path.join(bin_dir, "iree-compile")
+        self.bench = os.path.join(bin_dir, "iree-benchmark-module")
+        self.dyt_opt, self.tmp = dyt_opt, tmp
+
+    def available(self):
+        return os.access(self.compile, os.X_OK) and os.access(self.bench, os.X_OK)
+
+    def measure(self, op, mlir_path, rows, cols, dtype, iterations):
+        import numpy as np
+        linalg = os.path.join(self.tmp, f"{op}.linalg.mlir")
+        vmfb = os.path.join(self.tmp, f"{op}.vmfb")
+        subprocess.run([self.dyt_opt, mlir_path, "--convert-dyt-to-linalg",
+                        "-o", linalg], check=True)
+        subprocess.run([self.compile, "--iree-hal-target-device=local",
+                        "--iree-hal-local-target-device-backends=llvm-cpu",
+                        "--iree-llvmcpu-target-cpu=host", linalg, "-o", vmfb],
+                       check=True)
+        rng = np.random.default_rng(0)
+
+        def tensor_input(name, shape):
+            data = rng.standard_normal(shape).astype(np.float32)
+            path = os.path.join(self.tmp, f"{name}.bin")
+            if dtype == "bf16":
+                bits = data.view(np.uint32)
+                data = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+            data.tofile(path)
+            dims = "x".join(str(d) for d in shape)
+            return f"--input={dims}x{dtype}=@{path}"
+
+        inputs = [tensor_input("x", (rows, cols))]
+        if op == "dyt":
+            inputs.append("--input=0.5")
+        inputs.append(tensor_input("g", (cols,)))
+        if op != "rms_norm":
+            inputs.append(tensor_input("b", (cols,)))
+        out = subprocess.run(
+            [self.bench, f"--module={vmfb}", "--device=local-task",
+             "--task_topology_max_group_count=1", "--function=f",
+             f"--benchmark_repetitions={iterations}"] + inputs,
+            capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            if "real_time_median" in line:
+                value, unit = line.split()[1:3]
+                return float(value) * {"ms": 1e-3, "us": 1e-6, "ns": 1e-9,
+                                       "s": 1.0}[unit]
+        raise RuntimeError("no median in iree-benchmark-module output:\n" + out)
+
+
+def unavailable_peers(iree_available, iree_bin):
+    """Peers that cannot be run, with the error (reported, not dropped)."""
     missing = {}
-    for name, module in [("PyTorch eager / torch.compile", "torch"),
-                         ("IREE llvm-cpu", "iree.compiler")]:
+    if not iree_available:
+        missing["IREE llvm-cpu"] = (f"iree-compile / iree-benchmark-module not "
+                                    f"found in {iree_bin} (run "
+                                    f"bench/setup_peers.sh)")
+    for name, module in [("PyTorch eager / torch.compile", "torch")]:
         try:
             __import__(module)
         except Exception as e:  # noqa: BLE001 - any import failure counts
@@ -74,13 +132,17 @@ def main():
     p.add_argument("--quick", action="store_true",
                    help="only 4096x4096, fewer iterations")
     p.add_argument("--out", default=None)
+    p.add_argument("--iree-bin", default=os.path.join(here, ".venv", "bin"))
     opts = p.parse_args()
     shapes = [s for s in SHAPES if s[2] == "4096x4096"] if opts.quick else SHAPES
     iterations = 5 if opts.quick else opts.iterations
 
     dyt_run = os.path.join(opts.build, "bin", "dyt-run")
+    dyt_opt = os.path.join(opts.build, "bin", "dyt-opt")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
+        iree = Iree(opts.iree_bin, dyt_opt, tmp)
+        iree_available = iree.available()
         peer = os.path.join(tmp, "norms")
         subprocess.run(["gcc", "-O3", "-march=native", "-ffast-math",
                         os.path.join(here, "peers", "norms.c"), "-o", peer,
@@ -101,20 +163,30 @@ def main():
                     row = {"op": op, "shape": label, "dtype": dtype,
                            "memcpy_s": memcpy, "dyt_mlir_s": ours,
                            "gcc_s": gcc}
+                    if iree_available:
+                        row["iree_s"] = iree.measure(op, path, rows, cols,
+                                                     dtype, iterations)
                     results.append(row)
+                    iree_text = (f"  iree {row['iree_s']*1e3:8.3f} ms"
+                                 if "iree_s" in row else "")
                     print(f"{op:10} {label:10} {dtype:4}  memcpy {memcpy*1e3:8.3f} ms"
-                          f"  dyt-mlir {ours*1e3:8.3f} ms  gcc {gcc*1e3:8.3f} ms",
-                          file=sys.stderr)
+                          f"  dyt-mlir {ours*1e3:8.3f} ms  gcc {gcc*1e3:8.3f} ms"
+                          + iree_text, file=sys.stderr)
 
-    missing = unavailable_peers()
+    missing = unavailable_peers(iree_available, opts.iree_bin)
     print("| op | shape | dtype | dyt-mlir / memcpy | gcc -O3 / memcpy | "
-          "dyt-mlir vs gcc | dyt-mlir ms | memcpy ms |")
-    print("|---|---|---|---|---|---|---|---|")
+          "IREE / memcpy | dyt-mlir vs gcc | dyt-mlir vs IREE | dyt-mlir ms | "
+          "memcpy ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
+        iree_ratio = (f"{r['memcpy_s'] / r['iree_s']:.2f}" if "iree_s" in r
+                      else "n/a")
+        iree_vs = (f"{r['iree_s'] / r['dyt_mlir_s']:.2f}x" if "iree_s" in r
+                   else "n/a")
         print(f"| {r['op']} | {r['shape']} | {r['dtype']} | "
               f"{r['memcpy_s'] / r['dyt_mlir_s']:.2f} | "
-              f"{r['memcpy_s'] / r['gcc_s']:.2f} | "
-              f"{r['gcc_s'] / r['dyt_mlir_s']:.2f}x | "
+              f"{r['memcpy_s'] / r['gcc_s']:.2f} | {iree_ratio} | "
+              f"{r['gcc_s'] / r['dyt_mlir_s']:.2f}x | {iree_vs} | "
               f"{r['dyt_mlir_s'] * 1e3:.2f} | {r['memcpy_s'] * 1e3:.2f} |")
     for name, error in missing.items():
         print(f"\nPeer not measured: {name}: {error}")
@@ -134,12 +206,16 @@ def main():
         labels = [f"{r['op']}\n{r['shape']}\n{r['dtype']}" for r in results]
         x = range(len(results))
         fig, ax = plt.subplots(figsize=(max(8, len(results) * 0.7), 4.5))
-        ax.bar([i - 0.2 for i in x],
-               [r["memcpy_s"] / r["dyt_mlir_s"] for r in results], 0.4,
+        ax.bar([i - 0.27 for i in x],
+               [r["memcpy_s"] / r["dyt_mlir_s"] for r in results], 0.27,
                label="dyt-mlir")
-        ax.bar([i + 0.2 for i in x],
-               [r["memcpy_s"] / r["gcc_s"] for r in results], 0.4,
+        ax.bar([i for i in x],
+               [r["memcpy_s"] / r["gcc_s"] for r in results], 0.27,
                label="gcc -O3 -march=native -ffast-math")
+        if all("iree_s" in r for r in results):
+            ax.bar([i + 0.27 for i in x],
+                   [r["memcpy_s"] / r["iree_s"] for r in results], 0.27,
+                   label="IREE llvm-cpu")
         ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
         ax.set_xticks(list(x))
         ax.set_xticklabels(labels, fontsize=7)

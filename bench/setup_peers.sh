@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs the benchmark peers that come from PyPI into bench/.venv (ignored
+# by git): IREE's compiler and runtime (iree-compile, iree-benchmark-module).
+# bench/cpu_norms.py finds them there; a peer that is missing is reported as
+# such by the benchmark, not dropped.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+/usr/bin/python3 -m venv "$HERE/.venv"
+"$HERE/.venv/bin/pip" install -q iree-base-compiler iree-base-runtime numpy
+"$HERE/.venv/bin/iree-compile" --version | head -n 1
