@@ -43,15 +43,30 @@ bool isTensorLinalgOp(Operation *op) {
   return linalgOp && linalgOp.hasPureTensorSemantics();
 }
 
+/// Whether some loop of `op` has a static trip count of 0: tiling such an
+/// op divides by its size, so it is left to the scalar fallback (which runs
+/// no iteration).
+bool hasEmptyLoop(linalg::LinalgOp op) {
+  return llvm::is_contained(op.getStaticLoopRanges(), 0);
+}
+
 /// A producer worth fusing into its consumers' loops: a fill (free to
 /// recompute), or a non-contraction linalg op all of whose users are
-/// non-contraction linalg ops (so it is never needed whole).
+/// non-contraction linalg ops (so it is never needed whole) and that reduces,
+/// if at all, along its innermost loop only. A reduction over an outer loop
+/// (a column sum) spans the rows a consumer is tiled into: fused, it would
+/// be recomputed whole for every row.
 bool isFusableProducer(Operation *op) {
   if (!isTensorLinalgOp(op) || isContraction(op))
     return false;
   if (isa<linalg::FillOp>(op))
     return true;
-  if (op->use_empty())
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  SmallVector<IteratorType> iterators = linalgOp.getIteratorTypesArray();
+  if (op->use_empty() || hasEmptyLoop(linalgOp) ||
+      llvm::any_of(ArrayRef(iterators).drop_back(), [](IteratorType t) {
+        return t == IteratorType::reduction;
+      }))
     return false;
   return llvm::all_of(op->getUsers(), [](Operation *user) {
     return isTensorLinalgOp(user) && !isContraction(user);
@@ -183,7 +198,8 @@ LogicalResult tileInner(RewriterBase &rewriter, linalg::LinalgOp op,
 /// shape partial-reduction tiling applies to.
 bool isInnermostReduction(linalg::LinalgOp op) {
   unsigned numLoops = op.getNumLoops();
-  return !isContraction(op) && numLoops > 0 &&
+  // linalg.index in a partial reduction's tile would see tile-local indices.
+  return !isContraction(op) && numLoops > 0 && !op.hasIndexSemantics() &&
          op.getIteratorTypesArray()[numLoops - 1] == IteratorType::reduction &&
          op.getNumReductionLoops() == 1 && op->getNumResults() == 1;
 }
@@ -237,7 +253,7 @@ struct DytCpuTileAndFusePass
           rootTileSizes(root, matmulTileM, lanes * matmulVectorsN);
       // An op that cannot be tiled this way (valid IR this strategy does
       // not cover) is left for step 2 or the scalar fallback.
-      if (sizes)
+      if (sizes && !hasEmptyLoop(root))
         (void)tileRootAndFuse(rewriter, root, *sizes, fusable);
     }
     // The fused producers' originals are dead now; static tile shapes fold.
@@ -247,7 +263,7 @@ struct DytCpuTileAndFusePass
     // Step 2. Every linalg op, in or out of the loops above.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      if (isTensorLinalgOp(op))
+      if (isTensorLinalgOp(op) && !hasEmptyLoop(op))
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {

@@ -35,6 +35,8 @@ namespace {
 /// the loop indexes directly), or nullopt where there is none.
 std::optional<SmallVector<int64_t>> loopUpperBounds(linalg::LinalgOp op) {
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  if (llvm::is_contained(bounds, 0))
+    return std::nullopt; // Nothing to compute; no zero-sized vectors.
   for (auto [loop, bound] : llvm::enumerate(bounds)) {
     if (!ShapedType::isDynamic(bound))
       continue;
@@ -81,12 +83,14 @@ struct DytCpuVectorizePass
       rewriter.setInsertionPoint(op);
       // A contraction becomes one vector.contract, which dyt-cpu-lower-vectors
       // turns into outer products, i.e. FMAs (mul + reduce would leave LLVM
-      // a separate multiply and add it may not contract).
+      // a separate multiply and add it may not contract). Not for a 0-d
+      // accumulator (linalg.dot), which vector.contract cannot take.
       FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
           rewriter, op, *sizes, scalable, /*vectorizeNDExtract=*/false,
           /*flatten1DDepthwiseConv=*/false,
           /*assumeDynamicDimsMatchVecSizes=*/false,
-          /*createNamedContraction=*/dyt::isContraction(op));
+          /*createNamedContraction=*/dyt::isContraction(op) &&
+              op.getRank(op.getDpsInitOperand(0)) > 0);
       if (failed(result))
         continue;
       rewriter.replaceOp(op, result->replacements);

@@ -238,8 +238,15 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
       failed(collectSpecs(type.getResults(), "result", "returned", funcName,
                           jit->results, error)))
     return nullptr;
+  MLIRContext *context = module->getContext();
   func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                UnitAttr::get(module->getContext()));
+                UnitAttr::get(context));
+  // The caller's buffers are inputs, not scratch space: bufferization must
+  // not write into them (it would, e.g., accumulate a matmul into its `outs`
+  // argument), or a second call would see different inputs.
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    if (isa<TensorType>(func.getArgument(i).getType()))
+      func.setArgAttr(i, "bufferization.writable", BoolAttr::get(context, false));
 
   PassManager pm(module->getContext());
   buildPipeline(pm);
@@ -381,8 +388,10 @@ LogicalResult JitFunction::call(ArrayRef<HostValue> args,
         return false;
     return allocated != nullptr;
   };
+  // Copy every result out before freeing anything: several results may
+  // share one buffer (a tensor returned twice, or a reshape of another).
   out.clear();
-  SmallPtrSet<void *, 4> freed; // a buffer returned twice is freed once
+  SmallVector<void *> toFree;
   const char *base = reinterpret_cast<const char *>(resultStorage.data());
   for (auto [i, spec] : llvm::enumerate(results)) {
     size_t offset = results.size() == 1 ? 0 : layout.offsets[i];
@@ -395,9 +404,11 @@ LogicalResult JitFunction::call(ArrayRef<HostValue> args,
     }
     const auto *words = reinterpret_cast<const int64_t *>(base + offset);
     out.push_back(readMemref(spec, words));
-    void *allocated = reinterpret_cast<void *>(words[0]);
+    toFree.push_back(reinterpret_cast<void *>(words[0]));
+  }
+  SmallPtrSet<void *, 4> freed;
+  for (void *allocated : toFree)
     if (ownedByCallee(allocated) && freed.insert(allocated).second)
       std::free(allocated);
-  }
   return success();
 }

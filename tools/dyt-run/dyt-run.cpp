@@ -23,6 +23,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -321,16 +322,23 @@ bool compareResults(const std::vector<HostValue> &fast,
 // Compilation
 //===----------------------------------------------------------------------===//
 
-std::string libompPath() {
-  return std::string(DYT_LLVM_LIBRARY_DIR) + "/libomp.so";
+/// Runtime libraries lowered code may call into, from the same LLVM:
+/// memrefCopy (strided copies) and the OpenMP runtime (parallel loops,
+/// including from a --pipeline that asks for them).
+std::vector<std::string> runtimeLibraries() {
+  std::vector<std::string> libs;
+  for (const char *name : {"libmlir_c_runner_utils.so", "libomp.so"}) {
+    std::string path = std::string(DYT_LLVM_LIBRARY_DIR) + "/" + name;
+    if (llvm::sys::fs::exists(path))
+      libs.push_back(path);
+  }
+  return libs;
 }
 
 std::unique_ptr<JitFunction> compileWith(ModuleOp module, bool reference,
                                          unsigned threadCount) {
-  std::vector<std::string> libs;
+  std::vector<std::string> libs = runtimeLibraries();
   bool parallel = !reference && pipeline.empty() && threadCount > 1;
-  if (parallel)
-    libs.push_back(libompPath());
   std::string error, pipelineError;
   auto build = [&](OpPassManager &pm) {
     if (reference)

@@ -56,7 +56,9 @@ public:
   ~JitFunction();
 
   /// Lowers `module` with `buildPipeline`, which must take it to the LLVM
-  /// dialect, and JIT-compiles it, keeping `funcName` callable.
+  /// dialect, and JIT-compiles it, keeping `funcName` callable. The
+  /// function's tensor arguments are marked read-only for bufferization:
+  /// calls never modify the caller's buffers.
   /// `sharedLibs` are loaded into the JIT (e.g. libomp). On failure returns
   /// null and sets `error`; diagnostics go to the context's handler.
   static std::unique_ptr<JitFunction>
