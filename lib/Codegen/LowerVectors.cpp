@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -39,17 +40,29 @@ Value viewRoot(Value memref) {
   return memref;
 }
 
-/// Marks vector stores into the buffers `func` returns as non-temporal.
+/// Marks vector stores into the buffers `func` returns, and never reads, as
+/// non-temporal. A returned buffer that the function also reads (an
+/// accumulator, a result that feeds a later loop) keeps cached stores.
 void markResultStoresNontemporal(FunctionOpInterface func) {
-  llvm::SmallPtrSet<Value, 4> results;
+  llvm::SmallPtrSet<Value, 4> results, read;
   func.walk([&](Operation *op) {
     if (op->hasTrait<OpTrait::ReturnLike>() && op->getParentOp() == func)
       for (Value value : op->getOperands())
         if (isa<MemRefType>(value.getType()))
           results.insert(viewRoot(value));
+    // Anything that reads memory through a memref operand counts as a read
+    // of that buffer (loads, masked loads, copies, calls).
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    for (Value operand : op->getOperands()) {
+      if (!isa<MemRefType>(operand.getType()))
+        continue;
+      if (!effects || effects.getEffectOnValue<MemoryEffects::Read>(operand))
+        read.insert(viewRoot(operand));
+    }
   });
   func.walk([&](vector::StoreOp store) {
-    if (results.contains(viewRoot(store.getBase())))
+    Value root = viewRoot(store.getBase());
+    if (results.contains(root) && !read.contains(root))
       store.setNontemporal(true);
   });
 }

@@ -54,3 +54,20 @@ func.func @streaming(%v: vector<16xf32>, %i: index) -> memref<4x64xf32> {
   memref.dealloc %tmp : memref<64xf32>
   return %out : memref<4x64xf32>
 }
+
+// -----
+
+// A returned buffer that the function also reads back (an accumulator) keeps
+// cached stores.
+// NT-LABEL: func @returned_and_read
+// NT-NOT:     nontemporal
+// NT:         return
+func.func @returned_and_read(%v: vector<16xf32>) -> memref<64xf32> {
+  %c0 = arith.constant 0 : index
+  %acc = memref.alloc() : memref<64xf32>
+  vector.store %v, %acc[%c0] : memref<64xf32>, vector<16xf32>
+  %w = vector.load %acc[%c0] : memref<64xf32>, vector<16xf32>
+  %s = arith.addf %w, %v : vector<16xf32>
+  vector.store %s, %acc[%c0] : memref<64xf32>, vector<16xf32>
+  return %acc : memref<64xf32>
+}
