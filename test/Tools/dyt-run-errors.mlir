@@ -17,6 +17,11 @@
 // RUN: not test -e %t/out.npy
 // RUN: not dyt-run %s -e norm --random --output %t/no-such-dir/out.npy 2>&1 | FileCheck %s --check-prefix=WRITE
 // RUN: not test -e %t/no-such-dir/out.npy.tmp-dyt-run
+// All outputs or none: the first output is not left behind when the second
+// cannot be written.
+// RUN: not dyt-run %s -e two --random --output %t/first.npy --output %t/no-such-dir/second.npy
+// RUN: not test -e %t/first.npy
+// RUN: not test -e %t/first.npy.partial
 // Good input works, and the check passes.
 // RUN: dyt-run %s -e norm --input %t/x.npy --input %t/g.npy --output %t/out.npy --check | FileCheck %s --check-prefix=GOOD
 // RUN: %python -c "import numpy as np; y = np.load('%t/out.npy'); assert y.shape == (2, 8) and y.dtype == np.float32, y; print('loaded', y.shape)" | FileCheck %s --check-prefix=LOAD
@@ -37,6 +42,9 @@
 func.func @norm(%x: tensor<2x8xf32>, %g: tensor<8xf32>) -> tensor<2x8xf32> {
   %y = dyt.rms_norm %x gamma(%g : tensor<8xf32>) : tensor<2x8xf32> -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>
+}
+func.func @two(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
+  return %x, %x : tensor<2x8xf32>, tensor<2x8xf32>
 }
 func.func @dynamic(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   return %x : tensor<?x8xf32>

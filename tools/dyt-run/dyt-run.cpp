@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -296,6 +297,20 @@ bool compareResults(const std::vector<HostValue> &fast,
     double abs = absTolerance >= 0 ? double(absTolerance) : defaultAbs;
     double maxAbs = 0;
     int64_t n = a.numElements();
+    if (a.elementType == HostElementType::I32 ||
+        a.elementType == HostElementType::I64) {
+      // Integers compare exactly (through double, differences above 2^53
+      // would vanish).
+      if (a.data != b.data) {
+        llvm::errs() << "dyt-run: check failed: result #" << r
+                     << " (integers) differs between the pipelines\n";
+        ok = false;
+      }
+      llvm::outs() << "check: result #" << r << ": " << n
+                   << " elements, identical: " << (a.data == b.data ? "yes" : "no")
+                   << "\n";
+      continue;
+    }
     for (int64_t i = 0; i < n; ++i) {
       double x = elementAt(a, i), y = elementAt(b, i);
       bool same = (std::isnan(x) && std::isnan(y)) ||
@@ -449,9 +464,24 @@ int main(int argc, char **argv) {
       return 1;
   }
 
+  // All outputs or none: each is written beside its destination first and
+  // renamed into place only once every one of them has been written.
+  std::vector<std::string> staged;
   for (auto [i, path] : llvm::enumerate(outputs)) {
-    if (!writeNpy(path, toNpy(results[i]), error))
+    std::string partial = path + ".partial";
+    if (!writeNpy(partial, toNpy(results[i]), error)) {
+      for (const std::string &done : staged)
+        std::remove(done.c_str());
       fail("result #" + std::to_string(i) + ": " + error);
+    }
+    staged.push_back(partial);
+  }
+  for (auto [i, path] : llvm::enumerate(outputs)) {
+    if (std::rename(staged[i].c_str(), path.c_str()) != 0) {
+      for (const std::string &left : ArrayRef(staged).drop_front(i))
+        std::remove(left.c_str());
+      fail("cannot write '" + path + "': " + std::strerror(errno));
+    }
   }
 
   if (bench) {
