@@ -22,6 +22,11 @@
 // RUN: not dyt-run %s -e two --random --output %t/first.npy --output %t/no-such-dir/second.npy
 // RUN: not test -e %t/first.npy
 // RUN: not test -e %t/first.npy.partial
+// A gamma whose size differs from a dynamic channel dim stops the run with
+// the run-time check's message (not an out-of-bounds read).
+// RUN: %python -c "import numpy as np; np.save('%t/g3.npy', np.ones(3, np.float32))"
+// RUN: not --crash dyt-run %s -e dynnorm --input %t/x.npy --input %t/g3.npy 2>&1 | FileCheck %s --check-prefix=ASSERT
+// ASSERT: dyt.rms_norm: gamma size differs from the input's last dim
 // Good input works, and the check passes.
 // RUN: dyt-run %s -e norm --input %t/x.npy --input %t/g.npy --output %t/out.npy --check | FileCheck %s --check-prefix=GOOD
 // RUN: %python -c "import numpy as np; y = np.load('%t/out.npy'); assert y.shape == (2, 8) and y.dtype == np.float32, y; print('loaded', y.shape)" | FileCheck %s --check-prefix=LOAD
@@ -42,6 +47,10 @@
 func.func @norm(%x: tensor<2x8xf32>, %g: tensor<8xf32>) -> tensor<2x8xf32> {
   %y = dyt.rms_norm %x gamma(%g : tensor<8xf32>) : tensor<2x8xf32> -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>
+}
+func.func @dynnorm(%x: tensor<?x?xf32>, %g: tensor<?xf32>) -> tensor<?x?xf32> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<?xf32>) : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
 }
 func.func @two(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
   return %x, %x : tensor<2x8xf32>, tensor<2x8xf32>

@@ -33,6 +33,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <malloc.h>
@@ -392,6 +393,10 @@ int main(int argc, char **argv) {
                "loops run on OpenMP"),
       cl::value_desc("N"), cl::init(0));
   registerAllPasses();
+  // A failed run-time check in compiled code (cf.assert: e.g. gamma's size
+  // differs from the input's) prints its message with puts() and aborts;
+  // unbuffered, the message survives the abort even through a pipe.
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
   cl::ParseCommandLineOptions(argc, argv,
                               "dyt-run: JIT-run a function on numpy data\n");
 

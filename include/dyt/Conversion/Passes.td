@@ -27,11 +27,17 @@ def ConvertDytToLinalgPass : Pass<"convert-dyt-to-linalg"> {
     * `dyt.rms_norm` becomes a sum-of-squares reduction, a reciprocal root
       mean square, and an elementwise scaling.
 
+    Where the verifier could not compare the size of `gamma`/`beta` with the
+    input's channel dim (one of them dynamic), a `cf.assert` checks it at run
+    time: a mismatch stops the program with a message instead of reading
+    past the end of the parameter.
+
     The pass has no anchor: it runs on any op, so it can be nested anywhere
     in a pipeline.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::tensor::TensorDialect",

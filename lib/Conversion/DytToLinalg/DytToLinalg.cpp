@@ -18,6 +18,8 @@
 
 #include "dyt/Dialect/Dyt/IR/DytOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -70,6 +72,23 @@ struct ChannelParam {
   Kind kind = Kind::Identity;
   Value value; // The f32 constant (Scalar) or the 1-d tensor (Tensor).
 };
+
+/// Sizes the verifier could not compare (one side dynamic) are checked when
+/// the program runs: a mismatch aborts with a message instead of reading
+/// past the end of gamma or beta.
+void assertChannelSize(OpBuilder &b, Location loc, Value param,
+                       ArrayRef<OpFoldResult> inputSizes, int64_t channelDim,
+                       StringRef message) {
+  auto paramType = cast<RankedTensorType>(param.getType());
+  OpFoldResult channel = inputSizes[channelDim];
+  if (!paramType.isDynamicDim(0) && getConstantIntValue(channel))
+    return;
+  Value paramSize = tensor::DimOp::create(b, loc, param, 0);
+  Value channelSize = getValueOrCreateConstantIndexOp(b, loc, channel);
+  Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      paramSize, channelSize);
+  cf::AssertOp::create(b, loc, equal, message);
+}
 
 ChannelParam classifyChannelParam(OpBuilder &b, Location loc, Value param,
                                   bool isAdditive) {
@@ -272,6 +291,13 @@ struct DytOpLowering : OpRewritePattern<DytOp> {
                                              /*isAdditive=*/true);
     Value input = op.getInput();
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
+    for (auto [param, name] :
+         {std::pair(gamma, "gamma"), std::pair(beta, "beta")})
+      if (param.kind == ChannelParam::Kind::Tensor)
+        assertChannelSize(rewriter, loc, param.value, sizes,
+                          op.getChannelDim(),
+                          std::string("dyt.dyt: ") + name +
+                              " size differs from the input's channel dim");
     Value result = buildAffineElementwise(
         rewriter, loc, input, sizes, op.getChannelDim(), ValueRange{},
         gamma, beta, [&](OpBuilder &b, Location l, Value x, ValueRange) {
@@ -295,6 +321,19 @@ Value lowerNorm(OpBuilder &b, Location loc, Value input, Value gammaValue,
                 Value betaValue, const APFloat &epsilon) {
   bool centred = betaValue != nullptr;
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+  auto inputType = cast<RankedTensorType>(input.getType());
+  ChannelParam gamma =
+      classifyChannelParam(b, loc, gammaValue, /*isAdditive=*/false);
+  ChannelParam beta; // Identity: RMSNorm has no shift.
+  if (centred)
+    beta = classifyChannelParam(b, loc, betaValue, /*isAdditive=*/true);
+  StringRef opName = centred ? "dyt.layer_norm" : "dyt.rms_norm";
+  for (auto [param, name] : {std::pair(gamma, "gamma"), std::pair(beta, "beta")})
+    if (param.kind == ChannelParam::Kind::Tensor)
+      assertChannelSize(b, loc, param.value, sizes, inputType.getRank() - 1,
+                        (opName + ": " + name +
+                         " size differs from the input's last dim")
+                            .str());
   Value n = rowLength(b, loc, sizes);
   Value eps = f32Constant(b, loc, epsilon);
 
@@ -323,11 +362,6 @@ Value lowerNorm(OpBuilder &b, Location loc, Value input, Value gammaValue,
       });
   stats.push_back(buildReciprocalStdDev(b, loc, squares, sizes, n, eps));
 
-  ChannelParam gamma =
-      classifyChannelParam(b, loc, gammaValue, /*isAdditive=*/false);
-  ChannelParam beta; // Identity: RMSNorm has no shift.
-  if (centred)
-    beta = classifyChannelParam(b, loc, betaValue, /*isAdditive=*/true);
   auto type = cast<RankedTensorType>(input.getType());
   return buildAffineElementwise(
       b, loc, input, sizes, type.getRank() - 1, stats, gamma, beta,
@@ -380,6 +414,7 @@ void mlir::dyt::populateDytToLinalgConversionPatterns(
 void mlir::dyt::configureDytToLinalgConversionTarget(
     ConversionTarget &target) {
   target.addIllegalDialect<DytDialect>();
-  target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                         math::MathDialect, tensor::TensorDialect>();
+  target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                         linalg::LinalgDialect, math::MathDialect,
+                         tensor::TensorDialect>();
 }
