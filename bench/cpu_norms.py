@@ -8,7 +8,8 @@ For every shape and element type:
   - the plain C loop of each op, gcc -O3 -march=native -ffast-math;
   - IREE (llvm-cpu, one thread) on the same linalg IR dyt-opt lowers the op
     to, when bench/setup_peers.sh has installed it into bench/.venv;
-  - PyTorch eager and torch.compile when importable.
+  - PyTorch eager and torch.compile (Inductor), one thread, with the Python
+    that has torch (bench/setup_peers.sh --with-torch puts it in bench/.venv).
 A peer that is not installed is listed with the error, not dropped.
 
 Every figure is reported as a ratio to memcpy measured in the same run
@@ -107,18 +108,26 @@ class Iree:
         raise RuntimeError("no median in iree-benchmark-module output:\n" + out)
 
 
-def unavailable_peers(iree_available, iree_bin):
+def torch_error(python):
+    """None if `python` can import torch, else the error it reports."""
+    if not os.access(python, os.X_OK):
+        return f"no Python at {python} (run bench/setup_peers.sh --with-torch)"
+    check = subprocess.run([python, "-c", "import torch"], capture_output=True,
+                           text=True)
+    if check.returncode != 0:
+        return check.stderr.strip().splitlines()[-1]
+    return None
+
+
+def unavailable_peers(iree_available, iree_bin, torch_failure):
     """Peers that cannot be run, with the error (reported, not dropped)."""
     missing = {}
     if not iree_available:
         missing["IREE llvm-cpu"] = (f"iree-compile / iree-benchmark-module not "
                                     f"found in {iree_bin} (run "
                                     f"bench/setup_peers.sh)")
-    for name, module in [("PyTorch eager / torch.compile", "torch")]:
-        try:
-            __import__(module)
-        except Exception as e:  # noqa: BLE001 - any import failure counts
-            missing[name] = f"{type(e).__name__}: {e}"
+    if torch_failure:
+        missing["PyTorch eager / torch.compile"] = torch_failure
     return missing
 
 
@@ -133,6 +142,8 @@ def main():
                    help="only 4096x4096, fewer iterations")
     p.add_argument("--out", default=None)
     p.add_argument("--iree-bin", default=os.path.join(here, ".venv", "bin"))
+    p.add_argument("--torch-python",
+                   default=os.path.join(here, ".venv", "bin", "python"))
     opts = p.parse_args()
     shapes = [s for s in SHAPES if s[2] == "4096x4096"] if opts.quick else SHAPES
     iterations = 5 if opts.quick else opts.iterations
@@ -143,6 +154,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         iree = Iree(opts.iree_bin, dyt_opt, tmp)
         iree_available = iree.available()
+        torch_failure = torch_error(opts.torch_python)
         peer = os.path.join(tmp, "norms")
         subprocess.run(["gcc", "-O3", "-march=native", "-ffast-math",
                         os.path.join(here, "peers", "norms.c"), "-o", peer,
@@ -166,6 +178,13 @@ def main():
                     if iree_available:
                         row["iree_s"] = iree.measure(op, path, rows, cols,
                                                      dtype, iterations)
+                    if not torch_failure:
+                        t = run_json([opts.torch_python,
+                                      os.path.join(here, "peers", "torch_norms.py"),
+                                      op, str(rows), str(cols), dtype,
+                                      str(iterations)])
+                        row["torch_eager_s"] = t["eager_s"]
+                        row["torch_compile_s"] = t["compiled_s"]
                     results.append(row)
                     iree_text = (f"  iree {row['iree_s']*1e3:8.3f} ms"
                                  if "iree_s" in row else "")
@@ -173,20 +192,20 @@ def main():
                           f"  dyt-mlir {ours*1e3:8.3f} ms  gcc {gcc*1e3:8.3f} ms"
                           + iree_text, file=sys.stderr)
 
-    missing = unavailable_peers(iree_available, opts.iree_bin)
-    print("| op | shape | dtype | dyt-mlir / memcpy | gcc -O3 / memcpy | "
-          "IREE / memcpy | dyt-mlir vs gcc | dyt-mlir vs IREE | dyt-mlir ms | "
+    missing = unavailable_peers(iree_available, opts.iree_bin, torch_failure)
+
+    def vs(r, key):
+        return f"{r[key] / r['dyt_mlir_s']:.2f}x" if key in r else "n/a"
+
+    print("| op | shape | dtype | dyt-mlir / memcpy | dyt-mlir vs gcc | "
+          "vs IREE | vs torch eager | vs torch.compile | dyt-mlir ms | "
           "memcpy ms |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        iree_ratio = (f"{r['memcpy_s'] / r['iree_s']:.2f}" if "iree_s" in r
-                      else "n/a")
-        iree_vs = (f"{r['iree_s'] / r['dyt_mlir_s']:.2f}x" if "iree_s" in r
-                   else "n/a")
         print(f"| {r['op']} | {r['shape']} | {r['dtype']} | "
-              f"{r['memcpy_s'] / r['dyt_mlir_s']:.2f} | "
-              f"{r['memcpy_s'] / r['gcc_s']:.2f} | {iree_ratio} | "
-              f"{r['gcc_s'] / r['dyt_mlir_s']:.2f}x | {iree_vs} | "
+              f"{r['memcpy_s'] / r['dyt_mlir_s']:.2f} | {vs(r, 'gcc_s')} | "
+              f"{vs(r, 'iree_s')} | {vs(r, 'torch_eager_s')} | "
+              f"{vs(r, 'torch_compile_s')} | "
               f"{r['dyt_mlir_s'] * 1e3:.2f} | {r['memcpy_s'] * 1e3:.2f} |")
     for name, error in missing.items():
         print(f"\nPeer not measured: {name}: {error}")
@@ -216,6 +235,10 @@ def main():
             ax.bar([i + 0.27 for i in x],
                    [r["memcpy_s"] / r["iree_s"] for r in results], 0.27,
                    label="IREE llvm-cpu")
+        if all("torch_compile_s" in r for r in results):
+            ax.plot(list(x), [r["memcpy_s"] / r["torch_compile_s"]
+                              for r in results], "kD", markersize=4,
+                    label="torch.compile (Inductor)")
         ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
         ax.set_xticks(list(x))
         ax.set_xticklabels(labels, fontsize=7)
