@@ -72,55 +72,51 @@ struct DytCpuLowerVectorsPass
   using Base::Base;
 
   void runOnOperation() override {
-    MLIRContext *context = &getContext();
     Operation *func = getOperation();
-
+    // Each stage is its own greedy application: patterns of different
+    // stages would rewrite each other's output.
+    auto stage = [&](function_ref<void(RewritePatternSet &)> populate) {
+      RewritePatternSet patterns(&getContext());
+      populate(patterns);
+      return applyPatternsGreedily(func, std::move(patterns));
+    };
     // 0. vector.mask regions hold exactly one op: turn them into masked
     //    transfers before any other pattern rewrites inside them.
-    {
-      RewritePatternSet patterns(context);
-      vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
-      vector::populateVectorMaskOpLoweringPatterns(patterns);
-      if (failed(applyPatternsGreedily(func, std::move(patterns))))
-        return signalPassFailure();
-    }
     // 1. Contractions to outer products, while their shapes are intact.
-    {
-      RewritePatternSet patterns(context);
-      vector::populateVectorContractLoweringPatterns(
-          patterns, vector::VectorContractLowering::OuterProduct);
-      vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
-      if (failed(applyPatternsGreedily(func, std::move(patterns))))
-        return signalPassFailure();
-    }
     // 2. Unit dims away: a tile of one row becomes a 1-D vector. On its own:
     //    mixed with the lowerings below, leading-unit-dim removal and
     //    multi-reduction lowering rewrite each other's output forever.
-    {
-      RewritePatternSet patterns(context);
-      vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
-      vector::populateVectorTransferDropUnitDimsPatterns(patterns);
-      vector::populateDropUnitDimWithShapeCastPatterns(patterns);
-      vector::populateVectorToVectorCanonicalizationPatterns(patterns);
-      if (failed(applyPatternsGreedily(func, std::move(patterns))))
-        return signalPassFailure();
-    }
     // 3. Multi-reductions and outer products lowered, masked transfers to
     //    masked loads/stores.
-    {
-      RewritePatternSet patterns(context);
-      vector::populateVectorMultiReductionLoweringPatterns(
-          patterns, vector::VectorMultiReductionLowering::InnerReduction);
-      vector::populateVectorOuterProductLoweringPatterns(patterns);
-      vector::populateVectorMaskOpLoweringPatterns(patterns);
-      vector::populateVectorTransferLoweringPatterns(patterns,
-                                                     /*maxTransferRank=*/1);
-      vector::populateVectorShapeCastLoweringPatterns(patterns);
-      vector::populateVectorBroadcastLoweringPatterns(patterns);
-      vector::populateVectorToVectorCanonicalizationPatterns(patterns);
-      if (failed(applyPatternsGreedily(func, std::move(patterns))))
-        return signalPassFailure();
-    }
+    if (failed(stage([](RewritePatternSet &patterns) {
+          vector::populateVectorMaskLoweringPatternsForSideEffectingOps(
+              patterns);
+          vector::populateVectorMaskOpLoweringPatterns(patterns);
+        })) ||
+        failed(stage([](RewritePatternSet &patterns) {
+          vector::populateVectorContractLoweringPatterns(
+              patterns, vector::VectorContractLowering::OuterProduct);
+          vector::populateVectorTransferPermutationMapLoweringPatterns(
+              patterns);
+        })) ||
+        failed(stage([](RewritePatternSet &patterns) {
+          vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+          vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+          vector::populateDropUnitDimWithShapeCastPatterns(patterns);
+          vector::populateVectorToVectorCanonicalizationPatterns(patterns);
+        })) ||
+        failed(stage([](RewritePatternSet &patterns) {
+          vector::populateVectorMultiReductionLoweringPatterns(
+              patterns, vector::VectorMultiReductionLowering::InnerReduction);
+          vector::populateVectorOuterProductLoweringPatterns(patterns);
+          vector::populateVectorMaskOpLoweringPatterns(patterns);
+          vector::populateVectorTransferLoweringPatterns(
+              patterns, /*maxTransferRank=*/1);
+          vector::populateVectorShapeCastLoweringPatterns(patterns);
+          vector::populateVectorBroadcastLoweringPatterns(patterns);
+          vector::populateVectorToVectorCanonicalizationPatterns(patterns);
+        })))
+      return signalPassFailure();
     if (nontemporalResultStores)
       markResultStoresNontemporal(getOperation());
   }

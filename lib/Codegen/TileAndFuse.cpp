@@ -228,6 +228,11 @@ struct DytCpuTileAndFusePass
     : dyt::impl::DytCpuTileAndFusePassBase<DytCpuTileAndFusePass> {
   using Base::Base;
 
+  LogicalResult initialize(MLIRContext *context) override {
+    canonicalization = getCanonicalizationPatterns(context);
+    return success();
+  }
+
   void runOnOperation() override {
     FunctionOpInterface func = getOperation();
     IRRewriter rewriter(&getContext());
@@ -257,7 +262,7 @@ struct DytCpuTileAndFusePass
         (void)tileRootAndFuse(rewriter, root, *sizes, fusable);
     }
     // The fused producers' originals are dead now; static tile shapes fold.
-    if (failed(canonicalizeNested(func)))
+    if (failed(applyPatternsGreedily(func, canonicalization)))
       return signalPassFailure();
 
     // Step 2. Every linalg op, in or out of the loops above.
@@ -289,9 +294,11 @@ struct DytCpuTileAndFusePass
       }
       (void)tileInner(rewriter, op, sizes, /*partialReduction=*/false);
     }
-    if (failed(canonicalizeNested(func)))
+    if (failed(applyPatternsGreedily(func, canonicalization)))
       return signalPassFailure();
   }
+
+  FrozenRewritePatternSet canonicalization;
 };
 
 } // namespace

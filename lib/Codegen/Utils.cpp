@@ -7,20 +7,19 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 
-LogicalResult mlir::dyt::canonicalizeNested(Operation *root) {
-  MLIRContext *context = root->getContext();
+FrozenRewritePatternSet
+mlir::dyt::getCanonicalizationPatterns(MLIRContext *context) {
   RewritePatternSet patterns(context);
   for (Dialect *dialect : context->getLoadedDialects())
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : context->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, context);
-  return applyPatternsGreedily(root, std::move(patterns));
+  return FrozenRewritePatternSet(std::move(patterns));
 }
 
 unsigned mlir::dyt::getHostVectorBits() {

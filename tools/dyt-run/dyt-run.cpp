@@ -138,6 +138,16 @@ double elementAt(const HostValue &value, int64_t i) {
   llvm_unreachable("unknown element type");
 }
 
+/// Stores `f` at `out` as a value of the float element type `type`.
+void storeFloat(HostElementType type, float f, char *out) {
+  if (type == HostElementType::F32) {
+    std::memcpy(out, &f, 4);
+    return;
+  }
+  uint16_t h = type == HostElementType::F16 ? f32ToF16(f) : f32ToBf16(f);
+  std::memcpy(out, &h, 2);
+}
+
 /// Converts a .npy array to the argument's element type. Floats convert
 /// between float16/32/64 (bf16 arguments take float32 or float64 arrays,
 /// since numpy has no bf16); integers must match exactly.
@@ -182,14 +192,7 @@ HostValue fromNpy(const NpyArray &array, const ValueSpec &spec,
       std::memcpy(&d, p, 8);
       f = float(d);
     }
-    char *out = value.data.data() + i * size;
-    if (spec.elementType == HostElementType::F32) {
-      std::memcpy(out, &f, 4);
-    } else {
-      uint16_t h = spec.elementType == HostElementType::F16 ? f32ToF16(f)
-                                                            : f32ToBf16(f);
-      std::memcpy(out, &h, 2);
-    }
+    storeFloat(spec.elementType, f, value.data.data() + i * size);
   }
   return value;
 }
@@ -230,19 +233,11 @@ HostValue randomValue(const ValueSpec &spec, std::mt19937_64 &rng,
   std::uniform_int_distribution<int64_t> integer(-10, 10);
   for (int64_t i = 0; i < n; ++i) {
     char *out = value.data.data() + i * size;
-    float f = real(rng);
-    uint16_t h;
     switch (spec.elementType) {
     case HostElementType::F32:
-      std::memcpy(out, &f, 4);
-      break;
     case HostElementType::F16:
-      h = f32ToF16(f);
-      std::memcpy(out, &h, 2);
-      break;
     case HostElementType::BF16:
-      h = f32ToBf16(f);
-      std::memcpy(out, &h, 2);
+      storeFloat(spec.elementType, real(rng), out);
       break;
     case HostElementType::I32: {
       int32_t v = int32_t(integer(rng));

@@ -3,17 +3,19 @@
 #ifndef DYT_CODEGEN_UTILS_H
 #define DYT_CODEGEN_UTILS_H
 
+#include "mlir/Rewrite/FrozenRewritePatternSet.h"
 #include "mlir/Support/LLVM.h"
 
 namespace mlir {
+class MLIRContext;
 class Operation;
 
 namespace dyt {
 
-/// Runs every loaded dialect's and registered op's canonicalization patterns
-/// over `root` (what the canonicalize pass does), for passes that need
-/// canonical IR between their own steps.
-LogicalResult canonicalizeNested(Operation *root);
+/// Every loaded dialect's and registered op's canonicalization patterns (what
+/// the canonicalize pass applies), for passes that need canonical IR between
+/// their own steps. Costly to build: do it once, in a pass's initialize().
+FrozenRewritePatternSet getCanonicalizationPatterns(MLIRContext *context);
 
 /// f32 lanes of a vector register of `vectorBits` bits (0: the host's).
 unsigned f32LanesPerVector(unsigned vectorBits);
