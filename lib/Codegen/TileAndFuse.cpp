@@ -3,12 +3,14 @@
 // Tiles linalg ops on tensors into loops whose innermost bodies fit the
 // host's vector registers (see the pass description in Passes.td):
 //   1. roots: row-wise `scf.forall` with producers fused (norms run per row
-//      while it is in cache), or register blocks for contractions;
+//      while it is in cache), or cache blocks and register tiles for
+//      contractions (ContractionTiling.h);
 //   2. inside: innermost loop by `unroll` vectors, or K by 1 for contractions.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Codegen/Passes.h"
+#include "dyt/Codegen/ContractionTiling.h"
 #include "dyt/Codegen/Utils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -73,27 +75,11 @@ bool isFusableProducer(Operation *op) {
   });
 }
 
-/// Tile sizes of a root: a register block for contractions, one row for ops
-/// whose loops are parallel but the innermost, nothing otherwise.
-std::optional<SmallVector<int64_t>> rootTileSizes(linalg::LinalgOp op,
-                                                  int64_t tileM,
-                                                  int64_t tileN) {
+/// Tile sizes of a non-contraction root: one row for ops whose loops are
+/// parallel but the innermost, nothing otherwise.
+std::optional<SmallVector<int64_t>> rootTileSizes(linalg::LinalgOp op) {
   unsigned numLoops = op.getNumLoops();
-  if (isContraction(op)) {
-    FailureOr<linalg::ContractionDimensions> dims =
-        linalg::inferContractionDims(op);
-    if (failed(dims) || dims->m.empty() || dims->n.empty())
-      return std::nullopt;
-    // 1 on batch and outer M/N dims, the register block on the innermost
-    // M and N, 0 (whole) on K: K is tiled inside, by 1.
-    SmallVector<int64_t> sizes(numLoops, 1);
-    for (unsigned k : dims->k)
-      sizes[k] = 0;
-    sizes[dims->m.back()] = tileM;
-    sizes[dims->n.back()] = tileN;
-    return sizes;
-  }
-  if (numLoops < 2)
+  if (numLoops < 2 || isContraction(op))
     return std::nullopt;
   SmallVector<IteratorType> iterators = op.getIteratorTypesArray();
   if (!llvm::all_of(ArrayRef(iterators).drop_back(), [](IteratorType t) {
@@ -253,12 +239,26 @@ struct DytCpuTileAndFusePass
       else
         roots.push_back(op);
     });
+    ContractionTilingOptions contractionTiling;
+    contractionTiling.blockM = matmulBlockM;
+    contractionTiling.tileM = matmulTileM;
+    contractionTiling.tileN = lanes * matmulVectorsN;
+    contractionTiling.packRhs = packMatmulRhs;
     for (linalg::LinalgOp root : llvm::reverse(roots)) {
-      std::optional<SmallVector<int64_t>> sizes =
-          rootTileSizes(root, matmulTileM, lanes * matmulVectorsN);
       // An op that cannot be tiled this way (valid IR this strategy does
       // not cover) is left for step 2 or the scalar fallback.
-      if (sizes && !hasEmptyLoop(root))
+      if (hasEmptyLoop(root))
+        continue;
+      if (isTileableContraction(root)) {
+        ContractionGroup group{root, cast<TilingInterface>(*root), {}};
+        for (Value init : root.getDpsInits())
+          if (Operation *producer = init.getDefiningOp();
+              producer && fusable.contains(producer))
+            group.fused.insert(producer);
+        (void)tileContractionGroup(rewriter, group, contractionTiling);
+        continue;
+      }
+      if (std::optional<SmallVector<int64_t>> sizes = rootTileSizes(root))
         (void)tileRootAndFuse(rewriter, root, *sizes, fusable);
     }
     // The fused producers' originals are dead now; static tile shapes fold.

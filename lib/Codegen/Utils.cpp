@@ -40,3 +40,15 @@ bool mlir::dyt::isContraction(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   return linalgOp && linalg::isaContractionOpInterface(linalgOp);
 }
+
+linalg::LinalgOp mlir::dyt::replaceWithContractOp(RewriterBase &rewriter,
+                                                  linalg::LinalgOp op,
+                                                  ValueRange operands,
+                                                  ArrayRef<AffineMap> maps) {
+  rewriter.setInsertionPoint(op);
+  auto contract = linalg::ContractOp::create(
+      rewriter, op.getLoc(), op->getResultTypes(), operands.drop_back(),
+      operands.take_back(), rewriter.getAffineMapArrayAttr(maps));
+  rewriter.replaceOp(op, contract->getResults());
+  return contract;
+}

@@ -68,6 +68,10 @@ struct DytCpuVectorizePass
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {
+      if (isa<linalg::GenericOp>(op) && dyt::isContraction(op) &&
+          op->getNumOperands() == 3)
+        op = dyt::replaceWithContractOp(rewriter, op, op->getOperands(),
+                                        op.getIndexingMapsArray());
       std::optional<SmallVector<int64_t>> sizes = loopUpperBounds(op);
       if (!sizes)
         continue;

@@ -54,19 +54,50 @@ func.func @dyt_then_bias(%x: tensor<8x768xf32>, %a: f32, %g: tensor<768xf32>, %b
 
 // -----
 
-// A matmul is tiled for registers: 8 rows x (2 vectors of 16 lanes) blocks
-// in an scf.forall, its fill fused, K stepped one at a time.
+// A matmul is tiled for the caches and registers. B is first repacked into
+// panels one register tile (2 vectors of 16 lanes) wide, P[N/32][K][32];
+// then, per block of up to 256 rows (here one block, so no forall is left),
+// register tiles of 8 x 32: N outer, M inner, the fill fused, K stepped one
+// at a time over the tile's panel.
 // CHECK-LABEL: func @matmul
-// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (64, 96) step (8, 32)
-// CHECK:           linalg.fill
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
-// CHECK:             linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<8x1xf32>, tensor<1x32xf32>) outs(%{{.*}} : tensor<8x32xf32>)
+// CHECK:         %[[PANELS:.*]] = scf.for {{.*}} -> (tensor<3x128x32xf32>)
+// CHECK:         scf.for %{{.*}} = %c0 to %c96 step %c32
+// CHECK:           scf.for %{{.*}} = %c0 to %c64 step %c8
+// CHECK:             linalg.fill
+// CHECK:             tensor.extract_slice %[[PANELS]][%{{.*}}, 0, 0] [1, 128, 32] [1, 1, 1] : tensor<3x128x32xf32> to tensor<128x32xf32>
+// CHECK:             scf.for %{{.*}} = %c0 to %c128 step %c1
+// CHECK:               linalg.contract {{.*}} ins(%{{.*}}, %{{.*}} : tensor<8x1xf32>, tensor<1x32xf32>) outs(%{{.*}} : tensor<8x32xf32>)
 func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x96xf32>) -> tensor<64x96xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64x96xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x96xf32>) -> tensor<64x96xf32>
   %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x96xf32>) outs(%f : tensor<64x96xf32>) -> tensor<64x96xf32>
   return %c : tensor<64x96xf32>
+}
+
+// -----
+
+// x @ W^T with odd sizes: W [40, 16] is zero-padded to 64 rows and packed
+// into panels [2][16][32] that hold W^T; the register loops over M (20) and
+// N (40) are peeled, so full tiles have static sizes and only the last one
+// of each loop is partial (single iterations fold away).
+// CHECK-LABEL: func @matmul_transpose_b_odd
+// CHECK:         tensor.pad %{{.*}} low[0, 0] high[24, 0]
+// CHECK:         tensor.expand_shape {{.*}} into tensor<2x32x16xf32>
+// CHECK:         scf.for {{.*}} -> (tensor<2x16x32xf32>)
+// CHECK:         scf.for %{{.*}} = %c0 to %c16 step %c8
+// CHECK:           linalg.contract {{.*}} : tensor<8x1xf32>, tensor<1x32xf32>) outs(%{{.*}} : tensor<8x32xf32>)
+// CHECK:         linalg.contract {{.*}} : tensor<4x1xf32>, tensor<1x32xf32>) outs(%{{.*}} : tensor<4x32xf32>)
+// CHECK:         scf.for %{{.*}} = %c0 to %c16 step %c8
+// CHECK:           linalg.contract {{.*}} : tensor<8x1xf32>, tensor<1x8xf32>) outs(%{{.*}} : tensor<8x8xf32>)
+// CHECK:         linalg.contract {{.*}} : tensor<4x1xf32>, tensor<1x8xf32>) outs(%{{.*}} : tensor<4x8xf32>)
+func.func @matmul_transpose_b_odd(%x: tensor<20x16xf32>, %w: tensor<40x16xf32>) -> tensor<20x40xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<20x40xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<20x40xf32>) -> tensor<20x40xf32>
+  %c = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+         ins(%x, %w : tensor<20x16xf32>, tensor<40x16xf32>) outs(%f : tensor<20x40xf32>) -> tensor<20x40xf32>
+  return %c : tensor<20x40xf32>
 }
 
 // -----

@@ -21,10 +21,15 @@ def DytCpuTileAndFusePass
        normalisation then run per row while the row is in cache, and rows are
        independent units of work for threads.
        Contractions (matmul, batch_matmul, transposed forms, contraction
-       generics) are tiled for registers instead: an `scf.forall` over
-       `matmul-tile-m` x (`matmul-vectors-n` native vectors) blocks of the
-       innermost M and N dims (1 on batch and outer dims), with their fill
-       fused.
+       generics) are tiled for the caches and registers instead: an
+       `scf.forall` over blocks of `matmul-block-m` rows (1 on batch and
+       outer dims), and inside it `scf.for` loops over register tiles of
+       `matmul-tile-m` x (`matmul-vectors-n` native vectors), N outer and M
+       inner, each over the whole K, with the fill of the result fused.
+       With `pack-matmul-rhs`, the right-hand operand is first copied into
+       panels one register tile wide (`P[N/n][K][n]`, zero-padded), so that
+       every register tile reads contiguous memory; a constant operand is
+       repacked at compile time.
     2. Inside those loops, every non-contraction linalg op is tiled along its
        innermost loop by `unroll` native vectors (1 on the others), and every
        contraction along its K dims by 1, in `scf.for` loops.
@@ -40,6 +45,11 @@ def DytCpuTileAndFusePass
            "Width of the target's vector registers in bits (0: the host's)">,
     Option<"unroll", "unroll", "unsigned", /*default=*/"4",
            "Native vectors per elementwise/reduction tile">,
+    Option<"matmulBlockM", "matmul-block-m", "unsigned", /*default=*/"256",
+           "Rows of a contraction's result per scf.forall iteration">,
+    Option<"packMatmulRhs", "pack-matmul-rhs", "bool", /*default=*/"true",
+           "Repack a contraction's right-hand operand into register-tile-wide "
+           "panels">,
     Option<"matmulTileM", "matmul-tile-m", "unsigned", /*default=*/"8",
            "Rows of a contraction's register tile">,
     Option<"matmulVectorsN", "matmul-vectors-n", "unsigned", /*default=*/"2",

@@ -7,8 +7,14 @@
 #include "mlir/Support/LLVM.h"
 
 namespace mlir {
+class AffineMap;
 class MLIRContext;
 class Operation;
+class RewriterBase;
+class ValueRange;
+namespace linalg {
+class LinalgOp;
+} // namespace linalg
 
 namespace dyt {
 
@@ -23,6 +29,15 @@ unsigned f32LanesPerVector(unsigned vectorBits);
 /// Whether `op` is a linalg op that implements a contraction (matmul,
 /// batch_matmul, transposed forms, contraction generics).
 bool isContraction(Operation *op);
+
+/// Replaces `op`, a contraction (see isContraction) with two inputs and one
+/// init, by a `linalg.contract` of `operands` (inputs, then init) indexed by
+/// `maps`: the form the vectorizer turns into one vector.contract, i.e. FMAs,
+/// where a contraction `linalg.generic` becomes a multiply and a reduction.
+linalg::LinalgOp replaceWithContractOp(RewriterBase &rewriter,
+                                       linalg::LinalgOp op,
+                                       ValueRange operands,
+                                       ArrayRef<AffineMap> maps);
 
 } // namespace dyt
 } // namespace mlir

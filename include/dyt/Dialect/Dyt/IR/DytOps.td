@@ -13,6 +13,7 @@
 include "dyt/Dialect/Dyt/IR/DytDialect.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/TilingInterface.td"
 
 //===----------------------------------------------------------------------===//
 // dyt.dyt
@@ -20,7 +21,11 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 
 def Dyt_DytOp : Dyt_Op<"dyt", [Pure,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
-        ["reifyResultShapes"]>]> {
+        ["reifyResultShapes"]>,
+    DeclareOpInterfaceMethods<TilingInterface,
+        ["getLoopIteratorTypes", "getIterationDomain",
+         "getTiledImplementation", "getResultTilePosition",
+         "generateResultTileValue"]>]> {
   let summary = "Dynamic Tanh: gamma[c] * tanh(alpha * x) + beta[c]";
   let description = [{
     Dynamic Tanh, the drop-in replacement for LayerNorm/RMSNorm of
@@ -49,6 +54,10 @@ def Dyt_DytOp : Dyt_Op<"dyt", [Pure,
     spends no work on a splat 0 `beta` or a splat 1 `gamma`. (Dropping the
     add of a +0 `beta` is exact except for the sign of a zero result: -0
     stays -0 where `-0 + 0` would give +0.)
+
+    DyT is elementwise, so it implements `TilingInterface` with one parallel
+    loop per input dim: `dyt-fuse-matmul` tiles it together with the matmul
+    that feeds it or that it feeds, before it is lowered.
 
     Example:
 
