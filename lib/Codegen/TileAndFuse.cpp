@@ -232,7 +232,8 @@ struct DytCpuTileAndFusePass
     SmallVector<linalg::LinalgOp> roots;
     DenseSet<Operation *> fusable;
     func.walk([&](linalg::LinalgOp op) {
-      if (!isTensorLinalgOp(op) || op->getParentOfType<scf::ForallOp>())
+      // Ops in loops are already tiled (by dyt-fuse-matmul, or by the user).
+      if (!isTensorLinalgOp(op) || op->getParentOfType<LoopLikeOpInterface>())
         return;
       if (isFusableProducer(op))
         fusable.insert(op);

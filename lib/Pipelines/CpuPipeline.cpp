@@ -4,6 +4,7 @@
 
 #include "dyt/Codegen/Passes.h"
 #include "dyt/Conversion/Passes.h"
+#include "dyt/Dialect/Dyt/Transforms/Passes.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -59,6 +60,14 @@ static void addLoweringToLinalg(OpPassManager &pm) {
 
 void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
                                     const DytCpuPipelineOptions &options) {
+  if (options.fuseMatmul) {
+    // Bias and residual adds written as arith ops on tensors become linalg
+    // first, so that they can join a matmul's epilogue.
+    pm.addPass(createConvertElementwiseToLinalgPass());
+    DytFuseMatmulPassOptions fusion;
+    fusion.vectorBits = options.vectorBits;
+    pm.addNestedPass<func::FuncOp>(createDytFuseMatmulPass(fusion));
+  }
   addLoweringToLinalg(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -5,6 +5,7 @@
 #include "dyt/Codegen/Passes.h"
 #include "dyt/Conversion/Passes.h"
 #include "dyt/Dialect/Dyt/IR/DytDialect.h"
+#include "dyt/Dialect/Dyt/Transforms/Passes.h"
 #include "dyt/Pipelines/CpuPipeline.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +18,7 @@ void mlir::dyt::registerDytDialects(DialectRegistry &registry) {
 }
 
 void mlir::dyt::registerDytPasses() {
+  registerDytTransformsPasses();
   registerDytConversionPasses();
   registerDytCodegenPasses();
   registerDytCpuPipelines();

@@ -17,6 +17,12 @@ struct DytCpuPipelineOptions
       llvm::cl::desc("Width of the target's vector registers in bits "
                      "(0: read from the host's CPU features)"),
       llvm::cl::init(0)};
+  PassOptions::Option<bool> fuseMatmul{
+      *this, "fuse-matmul",
+      llvm::cl::desc("Run dyt-fuse-matmul: fold DyT's gamma/beta into "
+                     "constant weights and fuse DyT and other elementwise "
+                     "ops into the matmuls next to them"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> fastTanh{
       *this, "fast-tanh",
       llvm::cl::desc("Vectorizable rational tanh instead of libm's tanhf "
@@ -36,7 +42,8 @@ struct DytCpuPipelineOptions
       llvm::cl::init(false)};
 };
 
-/// The fast CPU pipeline: dyt lowering, elementwise fusion, row-wise tiling
+/// The fast CPU pipeline: matmul fusion, dyt lowering, elementwise fusion,
+/// row-wise tiling
 /// and fusion, vectorization to the host's vector width, bufferization,
 /// vector and math lowering, and conversion to the LLVM dialect. Runs on a
 /// builtin.module of func.func ops; functions keep their signatures, with

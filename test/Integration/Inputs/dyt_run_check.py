@@ -92,6 +92,12 @@ def reference(name, args, axis, eps):
     if name == "dyt_matmul":
         x, a, g, b, w = args
         return (g * np.tanh(a * x) + b) @ w
+    if name == "matmul_epilogue":
+        x, w, bias, res, a, g, b = args
+        return g * np.tanh(a * (x @ w + bias + res)) + b
+    if name == "matmul_transpose_b_dyt":
+        x, w, a, g, b = args
+        return g * np.tanh(a * (x @ w.T)) + b
     raise SystemExit(f"unknown reference {name}")
 
 
@@ -107,6 +113,16 @@ def magnitude(name, args, axis, eps):
             b = b.T
         with np.errstate(invalid="ignore"):
             return np.matmul(np.abs(a), np.abs(b))
+    if name in ("matmul_epilogue", "matmul_transpose_b_dyt"):
+        # The error of the pre-activation sum, through tanh' <= 1.
+        x, w = args[0], args[1]
+        if name == "matmul_transpose_b_dyt":
+            w = w.T
+        pre = np.matmul(np.abs(x), np.abs(w))
+        if name == "matmul_epilogue":
+            pre = pre + np.abs(args[2]) + np.abs(args[3])
+        a, g, b = args[-3:]
+        return np.abs(a) * np.abs(g) * pre + np.abs(b) + 1.0
     if name in ("layer_norm",):
         x = args[0]
         with np.errstate(invalid="ignore"):
@@ -170,7 +186,7 @@ def main():
     if got.shape != want.shape:
         sys.exit(f"FAIL {opts.e}: shape {got.shape}, expected {want.shape}")
     rel = REL[out_dtype]
-    k = max(args[0].shape[-1], 1) if opts.ref in ("matmul", "batch_matmul", "dyt_matmul", "matmul_transpose_b") else 1
+    k = max(args[0].shape[-1], 1) if opts.ref in ("matmul", "batch_matmul", "dyt_matmul", "matmul_transpose_b", "matmul_epilogue", "matmul_transpose_b_dyt") else 1
     tol = rel * np.abs(want_rounded) + 4e-7 * np.sqrt(k) * np.nan_to_num(scale, posinf=0) + 1e-6
     nan_ok = np.isnan(want_rounded) == np.isnan(got)
     inf_ok = np.where(np.isinf(want_rounded), got == want_rounded, True)

@@ -196,7 +196,43 @@ OpFoldResult DytOp::fold(FoldAdaptor) {
 
 /// A constant one-element alpha tensor becomes a scalar constant: one form for
 /// the lowering and later passes to match, and no tensor.extract at run time.
+/// dyt(cast(x : static -> dynamic)) -> cast(dyt(x)), and the same for gamma
+/// and beta: tiling leaves such casts, and static shapes are what lets the
+/// vectorizer drop masks.
+static LogicalResult foldCastsIntoDyt(DytOp op, PatternRewriter &rewriter) {
+  auto castSource = [](Value value) {
+    auto cast = value.getDefiningOp<tensor::CastOp>();
+    return cast && tensor::canFoldIntoConsumerOp(cast) ? cast.getSource()
+                                                       : value;
+  };
+  Value input = castSource(op.getInput());
+  Value gamma = castSource(op.getGamma());
+  Value beta = castSource(op.getBeta());
+  if (input == op.getInput() && gamma == op.getGamma() &&
+      beta == op.getBeta())
+    return failure();
+  // Sizes that a static type now contradicts would no longer verify; leave
+  // such (already wrong at run time) programs as they are.
+  int64_t channel = op.getChannelDim();
+  int64_t channelSize =
+      cast<RankedTensorType>(input.getType()).getDimSize(channel);
+  for (Value param : {gamma, beta}) {
+    int64_t size = cast<RankedTensorType>(param.getType()).getDimSize(0);
+    if (!ShapedType::isDynamic(size) && !ShapedType::isDynamic(channelSize) &&
+        size != channelSize)
+      return failure();
+  }
+  Value result = DytOp::create(rewriter, op.getLoc(), input, op.getAlpha(),
+                               gamma, beta, op.getAxis());
+  if (result.getType() != op.getType())
+    result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(), result);
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 LogicalResult DytOp::canonicalize(DytOp op, PatternRewriter &rewriter) {
+  if (succeeded(foldCastsIntoDyt(op, rewriter)))
+    return success();
   auto alphaType = dyn_cast<RankedTensorType>(op.getAlpha().getType());
   DenseFPElementsAttr value;
   if (!alphaType || !matchPattern(op.getAlpha(), m_Constant(&value)))

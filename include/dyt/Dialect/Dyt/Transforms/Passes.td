@@ -1,0 +1,72 @@
+//===- Passes.td - Transformations on dyt ops --------------*- tablegen -*-===//
+
+#ifndef DYT_DIALECT_DYT_TRANSFORMS_PASSES_TD
+#define DYT_DIALECT_DYT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def DytFuseMatmulPass
+    : InterfacePass<"dyt-fuse-matmul", "::mlir::FunctionOpInterface"> {
+  let summary = "Fuse DyT into the matmuls that feed it and that it feeds";
+  let description = [{
+    Where a norm must finish a reduction over a row before it can write
+    anything, DyT is elementwise: it can run on a matmul's output tile while
+    the tile is in registers, or on a matmul's input while it is loaded. On
+    tensors, for `linalg.matmul`, `linalg.batch_matmul`, transposed-B
+    matmuls (`x @ W^T`, as PyTorch's `Linear` computes) and contraction
+    `linalg.generic`s, this pass:
+
+    1. **Folds weights** (`fold-weights`): for `dyt(x) -> matmul` whose
+       weight `W`, `gamma` and `beta` are constants and whose DyT channel
+       dim is the contraction dim, `gamma * tanh(alpha x) + beta` times `W`
+       is rewritten as `tanh(alpha x)` times `W' = diag(gamma) W`, plus the
+       bias `beta W` added to the matmul's init. `W'` and the bias are
+       computed at compile time (in double precision, rounded once to the
+       weight's type); what is left of the DyT is its tanh.
+    2. **Epilogue**: a chain `matmul -> [bias add] -> [residual add] -> dyt`
+       (each op the only user of the one before, elementwise over the
+       matmul's result) is tiled together with the matmul: every register
+       tile of the result goes through the whole chain before it is stored,
+       so the unnormalised result is never written to memory.
+    3. **Prologue**: a DyT (or any elementwise op) whose only user is the
+       matmul's left-hand input is computed inside the matmul's loop nest,
+       once per block of `block-m` rows, on the rows that block reads. The
+       normalised activation is never materialised whole.
+    4. **One DyT, several matmuls** (Q, K and V projections): the DyT is
+       computed once and materialised, not fused into each matmul. Fused,
+       its tanh would be evaluated once per consumer; materialised, it costs
+       one write and one read per consumer of an activation that, at
+       Transformer sizes (197 x 768 f32 is 600 KB), stays in L2.
+
+    The loop nest is the one `dyt-cpu-tile-and-fuse` gives a matmul on its
+    own (see its description): blocks of `block-m` rows in an `scf.forall`,
+    register tiles of `tile-m` x (`vectors-n` native vectors), the
+    right-hand operand repacked into panels when `pack-rhs` is set.
+    A matmul whose result has another user, or whose DyT runs along a dim
+    other than the contraction dim, is left alone.
+  }];
+  let options = [
+    Option<"foldWeights", "fold-weights", "bool", /*default=*/"true",
+           "Fold a DyT's gamma and beta into constant weights">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Width of the target's vector registers in bits (0: the host's)">,
+    Option<"blockM", "block-m", "unsigned", /*default=*/"256",
+           "Rows of the result per scf.forall iteration">,
+    Option<"tileM", "tile-m", "unsigned", /*default=*/"8",
+           "Rows of a register tile">,
+    Option<"vectorsN", "vectors-n", "unsigned", /*default=*/"2",
+           "Native vectors along N in a register tile">,
+    Option<"packRhs", "pack-rhs", "bool", /*default=*/"true",
+           "Repack the right-hand operand into register-tile-wide panels">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::dyt::DytDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // DYT_DIALECT_DYT_TRANSFORMS_PASSES_TD
