@@ -192,8 +192,18 @@ LogicalResult usePackedRhs(RewriterBase &rewriter, linalg::LinalgOp tile,
   // packed[batch..., n / tileN, k : k + K, 0 : N], without the unit panel dim.
   SmallVector<OpFoldResult> packedOffsets(offsets.begin(),
                                           offsets.begin() + rank - 2);
-  packedOffsets.push_back(affine::makeComposedFoldedAffineApply(
-      rewriter, loc, d0.floorDiv(tileN), {offsets[nPos]}));
+  // The offset is a non-negative multiple of tileN: an unsigned division
+  // is a shift, where affine's floordiv lowers to a signed division with
+  // selects that LLVM does not hoist out of the K loop.
+  if (std::optional<int64_t> n = getConstantIntValue(offsets[nPos]))
+    packedOffsets.push_back(rewriter.getIndexAttr(*n / tileN));
+  else
+    packedOffsets.push_back(
+        arith::DivUIOp::create(
+            rewriter, loc,
+            getValueOrCreateConstantIndexOp(rewriter, loc, offsets[nPos]),
+            arith::ConstantIndexOp::create(rewriter, loc, tileN))
+            .getResult());
   packedOffsets.append({offsets[kPos], rewriter.getIndexAttr(0)});
   SmallVector<OpFoldResult> packedSizes(sizes.begin(), sizes.begin() + rank - 2);
   packedSizes.append({rewriter.getIndexAttr(1), sizes[kPos], sizes[nPos]});

@@ -72,6 +72,11 @@ struct DytCpuLowerVectorsPass
   using Base::Base;
 
   void runOnOperation() override {
+    // A function with a contraction is bound by its FMAs, not by the bytes
+    // it stores: non-temporal stores buy nothing there, and tile stores LLVM
+    // cannot prove 64-byte aligned are split into scalar movnti.
+    bool computeBound = false;
+    getOperation().walk([&](vector::ContractionOp) { computeBound = true; });
     Operation *func = getOperation();
     // Each stage is its own greedy application: patterns of different
     // stages would rewrite each other's output.
@@ -117,7 +122,7 @@ struct DytCpuLowerVectorsPass
           vector::populateVectorToVectorCanonicalizationPatterns(patterns);
         })))
       return signalPassFailure();
-    if (nontemporalResultStores)
+    if (nontemporalResultStores && !computeBound)
       markResultStoresNontemporal(getOperation());
   }
 };

@@ -25,6 +25,9 @@ namespace {
 /// Tensors to memrefs across function boundaries, with identity layouts so
 /// that callers (dyt-run, the C interface) pass plain strided buffers.
 void addBufferization(OpPassManager &pm) {
+  // A tile computed into a fresh tensor and inserted into the result is
+  // computed into the result's slice instead: no buffer and copy per tile.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions options;
   options.bufferizeFunctionBoundaries = true;
   options.functionBoundaryTypeConversion =
