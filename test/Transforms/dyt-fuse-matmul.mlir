@@ -1,4 +1,4 @@
-// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-elementwise-to-linalg,func.func(dyt-fuse-matmul{vector-bits=512}),canonicalize,cse)" | FileCheck %s
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-elementwise-to-linalg,func.func(dyt-fuse-matmul{vector-bits=512}),canonicalize)" | FileCheck %s
 
 // Epilogue: matmul -> bias add -> residual add -> DyT is one loop nest. Each
 // 8 x 32 register tile goes from the contraction through both adds and the

@@ -138,7 +138,7 @@ struct FoldDytIntoConstantWeights
 
     Location loc = op.getLoc();
     rewriter.setInsertionPointAfter(dyt);
-    Value plain = getPlainDyt(rewriter, dyt);
+    Value plain = getPlainDyt(rewriter, dyt, op);
     rewriter.setInsertionPoint(op);
     Value newWeight = arith::ConstantOp::create(
         rewriter, loc, fromDoubles(weightType, folded));
@@ -156,14 +156,15 @@ struct FoldDytIntoConstantWeights
   /// tanh(alpha x) as a DyT with splat gamma = 1 and beta = 0, which the
   /// lowering computes without a multiply or an add. One per DyT, shared by
   /// every matmul it feeds.
-  static Value getPlainDyt(PatternRewriter &rewriter, DytOp dyt) {
+  static Value getPlainDyt(PatternRewriter &rewriter, DytOp dyt,
+                           Operation *matmul) {
     for (Operation *user : dyt.getInput().getUsers())
       if (auto other = dyn_cast<DytOp>(user);
           other && other != dyt && other.getAlpha() == dyt.getAlpha() &&
           other.getChannelDim() == dyt.getChannelDim() &&
           isSplat(other.getGamma(), 1.0) && isSplat(other.getBeta(), 0.0) &&
-          other->getBlock() == dyt->getBlock() &&
-          other->isBeforeInBlock(dyt))
+          other->getBlock() == matmul->getBlock() &&
+          other->isBeforeInBlock(matmul))
         return other.getResult();
     auto paramType = cast<RankedTensorType>(dyt.getGamma().getType());
     Location loc = dyt.getLoc();
