@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cpu_norms import run_json  # noqa: E402
+from cpu_norms import iree_median, run_json  # noqa: E402
 
 SHAPES = [(1024, 1024, 1024), (197, 768, 3072), (2048, 4096, 4096)]
 
@@ -108,17 +108,7 @@ def iree(bin_dir, dyt_opt, tmp, variant, path, m, k, n, iterations):
     inputs = [tensor("a", (m, k)), tensor("b", (k, n))]
     if variant == "matmul_dyt":
         inputs += ["--input=0.5", tensor("g", (n,)), tensor("be", (n,))]
-    out = subprocess.run(
-        [bench, f"--module={vmfb}", "--device=local-task",
-         "--task_topology_max_group_count=1", "--function=f",
-         f"--benchmark_repetitions={iterations}"] + inputs,
-        capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        if "real_time_median" in line:
-            value, unit = line.split()[1:3]
-            return float(value) * {"ms": 1e-3, "us": 1e-6, "ns": 1e-9,
-                                   "s": 1.0}[unit]
-    raise RuntimeError("no median in iree-benchmark-module output:\n" + out)
+    return iree_median(bench, vmfb, inputs, iterations)
 
 
 def main():

@@ -95,17 +95,22 @@ class Iree:
         inputs.append(tensor_input("g", (cols,)))
         if op != "rms_norm":
             inputs.append(tensor_input("b", (cols,)))
-        out = subprocess.run(
-            [self.bench, f"--module={vmfb}", "--device=local-task",
-             "--task_topology_max_group_count=1", "--function=f",
-             f"--benchmark_repetitions={iterations}"] + inputs,
-            capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            if "real_time_median" in line:
-                value, unit = line.split()[1:3]
-                return float(value) * {"ms": 1e-3, "us": 1e-6, "ns": 1e-9,
-                                       "s": 1.0}[unit]
-        raise RuntimeError("no median in iree-benchmark-module output:\n" + out)
+        return iree_median(self.bench, vmfb, inputs, iterations)
+
+
+def iree_median(bench, vmfb, inputs, iterations):
+    """Median seconds of @f in `vmfb` over `iterations` runs on one thread."""
+    out = subprocess.run(
+        [bench, f"--module={vmfb}", "--device=local-task",
+         "--task_topology_max_group_count=1", "--function=f",
+         f"--benchmark_repetitions={iterations}"] + inputs,
+        capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        if "real_time_median" in line:
+            value, unit = line.split()[1:3]
+            return float(value) * {"ms": 1e-3, "us": 1e-6, "ns": 1e-9,
+                                   "s": 1.0}[unit]
+    raise RuntimeError("no median in iree-benchmark-module output:\n" + out)
 
 
 def torch_error(python):
