@@ -16,10 +16,11 @@ set +e
 status=${PIPESTATUS[0]}
 set -e
 
-# lit's closing block lists "  <Label> : N (..%)", labels padded to one width.
+# lit's closing block lists "  <Label>: N (..%)", labels and counts padded
+# to one width ("  Failed:  4 (5.63%)" beside "  Passed: 67 (94.37%)").
 count() {
   local n
-  n="$(sed -nE "s/^  $1 *: ([0-9]+) \(.*/\1/p" "$LOG" | tail -n 1)"
+  n="$(sed -nE "s/^  $1 *: *([0-9]+) \(.*/\1/p" "$LOG" | tail -n 1)"
   echo "${n:-0}"
 }
 passed=$(($(count Passed) + $(count "Passed With Retry") + $(count "Expectedly Failed")))

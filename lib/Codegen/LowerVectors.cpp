@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dyt/Codegen/Alignment.h"
 #include "dyt/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,6 +33,10 @@ namespace dyt {
 using namespace mlir;
 
 namespace {
+
+/// The widest alignment a store's attribute claims: a cache line, what the
+/// widest (512-bit) streaming store needs.
+constexpr uint64_t kCacheLineBytes = 64;
 
 /// The buffer a memref value views, through subviews, casts and the like.
 Value viewRoot(Value memref) {
@@ -62,8 +67,15 @@ void markResultStoresNontemporal(FunctionOpInterface func) {
   });
   func.walk([&](vector::StoreOp store) {
     Value root = viewRoot(store.getBase());
-    if (results.contains(root) && !read.contains(root))
-      store.setNontemporal(true);
+    if (!results.contains(root) || read.contains(root))
+      return;
+    store.setNontemporal(true);
+    // x86 streams only aligned vectors; an NT store LLVM cannot prove
+    // aligned becomes a series of 8-byte movnti.
+    uint64_t alignment = dyt::inferAccessAlignment(
+        store.getBase(), store.getIndices(), kCacheLineBytes);
+    if (alignment > store.getMemRefType().getElementTypeBitWidth() / 8)
+      store.setAlignment(alignment);
   });
 }
 

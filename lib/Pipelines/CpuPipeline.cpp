@@ -41,6 +41,8 @@ void addBufferization(OpPassManager &pm) {
 
 /// From scf/memref/arith/math/vector to the LLVM dialect.
 void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
+  if (!dyt::hostHasBf16Conversion())
+    pm.addPass(dyt::createDytExpandBf16ConversionsPass());
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -51,6 +53,7 @@ void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addNestedPass<LLVM::LLVMFuncOp>(dyt::createDytLLVMHalfMemoryAsIntegersPass());
 }
 
 } // namespace

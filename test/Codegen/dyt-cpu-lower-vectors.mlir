@@ -71,3 +71,56 @@ func.func @returned_and_read(%v: vector<16xf32>) -> memref<64xf32> {
   vector.store %s, %acc[%c0] : memref<64xf32>, vector<16xf32>
   return %acc : memref<64xf32>
 }
+
+// -----
+
+// Streaming stores carry the alignment the IR proves: a 64-byte aligned
+// allocation, rows of 1024 f32 (4096 bytes) picked by a forall index, and a
+// column loop that starts at 0 and steps by 64 elements: every store address
+// is a multiple of 64 bytes (x86 streams only aligned vectors).
+// NT-LABEL: func @aligned_rows
+// NT:         vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} : memref<1x1024xf32, strided<[1024, 1], offset: ?>>, vector<64xf32>
+func.func @aligned_rows(%v: vector<64xf32>) -> memref<8x1024xf32> {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c1024 = arith.constant 1024 : index
+  %out = memref.alloc() {alignment = 64 : i64} : memref<8x1024xf32>
+  scf.forall (%r) in (8) {
+    %row = memref.subview %out[%r, 0] [1, 1024] [1, 1] : memref<8x1024xf32> to memref<1x1024xf32, strided<[1024, 1], offset: ?>>
+    scf.for %j = %c0 to %c1024 step %c64 {
+      vector.store %v, %row[%c0, %j] : memref<1x1024xf32, strided<[1024, 1], offset: ?>>, vector<64xf32>
+    }
+  }
+  return %out : memref<8x1024xf32>
+}
+
+// -----
+
+// Negative: rows of 1001 elements (row r starts at 4004 * r bytes: only the
+// element's own 4-byte alignment, so no attribute), a column
+// loop stepping by 4 elements (16 bytes), and an allocation aligned to 16
+// bytes only: the alignment claimed is what each of them allows.
+// NT-LABEL: func @partly_aligned
+// NT:         vector.store {{.*}} {nontemporal = true} : memref<1x1001xf32
+// NT:         vector.store {{.*}} {alignment = 16 : i64, nontemporal = true} : memref<1024xf32>
+// NT:         vector.store {{.*}} {alignment = 16 : i64, nontemporal = true} : memref<256xf32>
+func.func @partly_aligned(%v: vector<16xf32>, %n: index) -> (memref<8x1001xf32>, memref<1024xf32>, memref<256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %c1000 = arith.constant 1000 : index
+  %odd = memref.alloc() {alignment = 64 : i64} : memref<8x1001xf32>
+  %flat = memref.alloc() {alignment = 64 : i64} : memref<1024xf32>
+  %small = memref.alloc() {alignment = 16 : i64} : memref<256xf32>
+  scf.forall (%r) in (8) {
+    %row = memref.subview %odd[%r, 0] [1, 1001] [1, 1] : memref<8x1001xf32> to memref<1x1001xf32, strided<[1001, 1], offset: ?>>
+    vector.store %v, %row[%c0, %c0] : memref<1x1001xf32, strided<[1001, 1], offset: ?>>, vector<16xf32>
+  }
+  scf.for %j = %c0 to %c1000 step %c4 {
+    vector.store %v, %flat[%j] : memref<1024xf32>, vector<16xf32>
+  }
+  scf.for %j = %c0 to %c64 step %c64 {
+    vector.store %v, %small[%j] : memref<256xf32>, vector<16xf32>
+  }
+  return %odd, %flat, %small : memref<8x1001xf32>, memref<1024xf32>, memref<256xf32>
+}

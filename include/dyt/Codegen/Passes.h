@@ -3,6 +3,7 @@
 #ifndef DYT_CODEGEN_PASSES_H
 #define DYT_CODEGEN_PASSES_H
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/Pass.h"
 
@@ -16,6 +17,10 @@ namespace dyt {
 /// host's CPU features (never hard-coded): 512 with AVX-512, 256 with AVX,
 /// 128 otherwise.
 unsigned getHostVectorBits();
+
+/// Whether the host converts f32 to bf16 in one instruction (AVX512-BF16 or
+/// AVX-NE-CONVERT on x86, FEAT_BF16 on AArch64).
+bool hostHasBf16Conversion();
 
 #define GEN_PASS_REGISTRATION
 #include "dyt/Codegen/Passes.h.inc"

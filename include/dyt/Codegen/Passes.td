@@ -138,4 +138,47 @@ def DytCpuLowerVectorsPass
   ];
 }
 
+def DytLLVMHalfMemoryAsIntegersPass
+    : Pass<"dyt-llvm-half-memory-as-integers", "::mlir::LLVM::LLVMFuncOp"> {
+  let summary = "Load and store bf16/f16 values as i16 values of the same bits";
+  let description = [{
+    Rewrites every `llvm.load`, `llvm.store`, `llvm.intr.masked.load` and
+    `llvm.intr.masked.store` of bf16 or f16 (scalars and vectors) into the
+    same access on i16, with `llvm.bitcast`s on the value: memory holds the
+    same bits either way, but LLVM's backends treat the two differently.
+
+    - x86 has streaming-store patterns for integer, f32 and f64 vectors only:
+      a `nontemporal` bf16/f16 vector store is silently emitted as an
+      ordinary cached store (`vmovaps`), costing the read-for-ownership the
+      flag was set to avoid.
+    - Without AVX512-BF16, bf16 is a type LLVM promotes to f32: a masked
+      bf16 vector store is legalised as a conversion of each element back
+      from f32, one `__truncsfbf2` call per element (and a symbol the JIT
+      of dyt-run cannot resolve).
+
+    An i16 access has neither problem; the bitcasts cost nothing. Alignment
+    and the `nontemporal` flag are kept.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def DytExpandBf16ConversionsPass : Pass<"dyt-expand-bf16-conversions"> {
+  let summary = "Convert between f32 and bf16 with integer operations on the bits";
+  let description = [{
+    Rewrites `arith.extf` from bf16 and `arith.truncf` to bf16 (scalars and
+    vectors) into bitcasts, shifts and adds: a 16-bit shift to widen; round
+    to nearest even, NaN kept NaN, to narrow (upstream's
+    `populateExpandBFloat16Patterns`, without the rest of `arith-expand`,
+    which would also rewrite the tanh's `maxnumf`/`minnumf` clamps).
+
+    A target without a bf16 conversion instruction (x86 without AVX512-BF16
+    or AVX-NE-CONVERT) gets one `__truncsfbf2` call per element from LLVM
+    for an f32 -> bf16 `fptrunc`: sixteen calls per vector, and a libgcc
+    symbol that the JIT of dyt-run cannot resolve. Expanded, the conversion
+    is a few vector integer ops. The CPU pipelines run this pass when the
+    host has no such instruction.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // DYT_CODEGEN_PASSES_TD

@@ -1,0 +1,165 @@
+//===- Alignment.cpp - Provable alignment of memref accesses ---------------===//
+
+#include "dyt/Codegen/Alignment.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::dyt;
+
+namespace {
+
+uint64_t mulDivisors(uint64_t a, uint64_t b) {
+  if (a >= kAnyDivisor || b >= kAnyDivisor)
+    return kAnyDivisor;
+  // Past 2^62 only the power-of-two part matters to an alignment, and 2^62
+  // divides it.
+  if (a > kAnyDivisor / b)
+    return kAnyDivisor;
+  return a * b;
+}
+
+uint64_t gcdDivisors(uint64_t a, uint64_t b) {
+  if (a >= kAnyDivisor)
+    return b;
+  if (b >= kAnyDivisor)
+    return a;
+  return std::gcd(a, b);
+}
+
+/// A divisor of a static or dynamic size, offset or bound.
+uint64_t divisorOf(OpFoldResult ofr) {
+  if (std::optional<int64_t> c = getConstantIntValue(ofr))
+    return *c == 0 ? kAnyDivisor : uint64_t(std::abs(*c));
+  return getKnownDivisor(cast<Value>(ofr));
+}
+
+/// gcd(lower bound, step) of `iv` when it is an induction variable of the
+/// loop that owns it.
+std::optional<uint64_t> inductionDivisor(BlockArgument iv) {
+  auto loop = dyn_cast<LoopLikeOpInterface>(iv.getOwner()->getParentOp());
+  if (!loop)
+    return std::nullopt;
+  std::optional<SmallVector<Value>> ivs = loop.getLoopInductionVars();
+  std::optional<SmallVector<OpFoldResult>> lbs = loop.getLoopLowerBounds();
+  std::optional<SmallVector<OpFoldResult>> steps = loop.getLoopSteps();
+  if (!ivs || !lbs || !steps)
+    return std::nullopt;
+  for (auto [i, v] : llvm::enumerate(*ivs))
+    if (v == iv)
+      return gcdDivisors(divisorOf((*lbs)[i]), divisorOf((*steps)[i]));
+  return std::nullopt;
+}
+
+} // namespace
+
+uint64_t mlir::dyt::getKnownDivisor(Value value) {
+  APInt constant;
+  if (matchPattern(value, m_ConstantInt(&constant))) {
+    if (constant.isZero())
+      return kAnyDivisor;
+    return constant.abs().getLimitedValue(kAnyDivisor);
+  }
+  if (auto iv = dyn_cast<BlockArgument>(value))
+    return inductionDivisor(iv).value_or(1);
+  Operation *op = value.getDefiningOp();
+  if (isa<arith::AddIOp, arith::SubIOp>(op))
+    return gcdDivisors(getKnownDivisor(op->getOperand(0)),
+                       getKnownDivisor(op->getOperand(1)));
+  if (isa<arith::MulIOp>(op))
+    return mulDivisors(getKnownDivisor(op->getOperand(0)),
+                       getKnownDivisor(op->getOperand(1)));
+  if (auto shl = dyn_cast<arith::ShLIOp>(op)) {
+    APInt shift;
+    if (matchPattern(shl.getRhs(), m_ConstantInt(&shift)) &&
+        shift.ult(62))
+      return mulDivisors(getKnownDivisor(shl.getLhs()),
+                         uint64_t(1) << shift.getZExtValue());
+    return 1;
+  }
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(op))
+    return getKnownDivisor(op->getOperand(0));
+  return 1;
+}
+
+namespace {
+
+/// Where a memref's offset (in elements, from its allocation's aligned
+/// pointer) stands: a divisor of it and the allocation's byte alignment.
+struct ViewAlignment {
+  uint64_t offsetDivisor;
+  uint64_t baseAlignment;
+};
+
+ViewAlignment getViewAlignment(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  uint64_t elementBytes =
+      std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
+  Operation *def = memref.getDefiningOp();
+  if (auto alloc = dyn_cast_if_present<memref::AllocOp>(def))
+    return {kAnyDivisor, alloc.getAlignment().value_or(elementBytes)};
+  if (auto alloca = dyn_cast_if_present<memref::AllocaOp>(def))
+    return {kAnyDivisor, alloca.getAlignment().value_or(elementBytes)};
+  // Reshapes and casts keep the offset and the buffer.
+  if (isa_and_present<memref::ExpandShapeOp, memref::CollapseShapeOp,
+                      memref::CastOp>(def))
+    return getViewAlignment(def->getOperand(0));
+  if (auto subview = dyn_cast_if_present<memref::SubViewOp>(def)) {
+    ViewAlignment source = getViewAlignment(subview.getSource());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(subview.getSourceType().getStridesAndOffset(strides, offset)))
+      return {1, source.baseAlignment};
+    uint64_t divisor = source.offsetDivisor;
+    for (auto [o, stride] : llvm::zip(subview.getMixedOffsets(), strides)) {
+      uint64_t term = ShapedType::isDynamic(stride)
+                          ? divisorOf(o) == kAnyDivisor ? kAnyDivisor : 1
+                          : mulDivisors(divisorOf(o), std::abs(stride));
+      divisor = gcdDivisors(divisor, term);
+    }
+    return {divisor, source.baseAlignment};
+  }
+  // Anything else (a function argument, a call's result): its static
+  // offset, on a base aligned to the element.
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (succeeded(type.getStridesAndOffset(strides, offset)) &&
+      !ShapedType::isDynamic(offset))
+    return {offset == 0 ? kAnyDivisor : uint64_t(std::abs(offset)),
+            elementBytes};
+  return {1, elementBytes};
+}
+
+} // namespace
+
+uint64_t mlir::dyt::inferAccessAlignment(Value memref, ValueRange indices,
+                                         uint64_t cap) {
+  auto type = cast<MemRefType>(memref.getType());
+  uint64_t elementBytes =
+      std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
+  ViewAlignment view = getViewAlignment(memref);
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return elementBytes;
+  uint64_t divisor = view.offsetDivisor;
+  for (auto [index, stride] : llvm::zip(indices, strides)) {
+    uint64_t indexDivisor = getKnownDivisor(index);
+    uint64_t term = ShapedType::isDynamic(stride)
+                        ? (indexDivisor == kAnyDivisor ? kAnyDivisor : 1)
+                        : mulDivisors(indexDivisor, std::abs(stride));
+    divisor = gcdDivisors(divisor, term);
+  }
+  uint64_t bytes = mulDivisors(divisor, elementBytes);
+  // The largest power of two dividing the byte offset, bounded by the
+  // allocation's alignment and the cap.
+  uint64_t alignment = bytes >= kAnyDivisor ? cap : (bytes & -bytes);
+  alignment = std::min({alignment, view.baseAlignment, cap});
+  return std::max(alignment, elementBytes);
+}

@@ -1,0 +1,53 @@
+// RUN: dyt-opt %s -split-input-file --dyt-expand-bf16-conversions | FileCheck %s
+
+// f32 -> bf16 rounds to nearest even on the bits (add 0x7fff plus the lowest
+// kept bit, shift by 16) and gives NaN the quiet NaN 0x7fc0 (32704);
+// bf16 -> f32 is a 16-bit shift. Vectors stay vectors: no call per element.
+// CHECK-LABEL: func @vectors
+// CHECK-SAME:    (%[[A:.*]]: vector<8xf32>, %[[B:.*]]: vector<8xbf16>)
+// CHECK-NOT:     arith.truncf
+// CHECK-DAG:     %[[NAN:.*]] = arith.cmpf une, %[[A]], %[[A]] : vector<8xf32>
+// CHECK-DAG:     %[[BITS:.*]] = arith.bitcast %[[A]] : vector<8xf32> to vector<8xi32>
+// CHECK:         %[[SUM:.*]] = arith.addi %[[BITS]], %{{.*}} : vector<8xi32>
+// CHECK:         %[[HIGH:.*]] = arith.shrui %[[SUM]], %{{.*}} : vector<8xi32>
+// CHECK:         %[[NARROW:.*]] = arith.trunci %[[HIGH]] : vector<8xi32> to vector<8xi16>
+// CHECK:         %[[SEL:.*]] = arith.select %[[NAN]], %{{.*}}, %[[NARROW]] : vector<8xi1>, vector<8xi16>
+// CHECK:         %[[T:.*]] = arith.bitcast %[[SEL]] : vector<8xi16> to vector<8xbf16>
+// CHECK:         %[[BB:.*]] = arith.bitcast %[[B]] : vector<8xbf16> to vector<8xi16>
+// CHECK:         %[[WIDE:.*]] = arith.extui %[[BB]] : vector<8xi16> to vector<8xi32>
+// CHECK:         %[[SHL:.*]] = arith.shli %[[WIDE]], %{{.*}} : vector<8xi32>
+// CHECK:         %[[E:.*]] = arith.bitcast %[[SHL]] : vector<8xi32> to vector<8xf32>
+// CHECK-NOT:     arith.extf
+// CHECK:         return %[[T]], %[[E]]
+func.func @vectors(%a: vector<8xf32>, %b: vector<8xbf16>) -> (vector<8xbf16>, vector<8xf32>) {
+  %t = arith.truncf %a : vector<8xf32> to vector<8xbf16>
+  %e = arith.extf %b : vector<8xbf16> to vector<8xf32>
+  return %t, %e : vector<8xbf16>, vector<8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @scalar
+// CHECK:         arith.bitcast %{{.*}} : f32 to i32
+// CHECK:         arith.bitcast %{{.*}} : i16 to bf16
+// CHECK-NOT:     arith.truncf
+func.func @scalar(%a: f32) -> bf16 {
+  %t = arith.truncf %a : f32 to bf16
+  return %t : bf16
+}
+
+// -----
+
+// Negative: conversions that do not involve bf16 are left to LLVM (f16 has
+// F16C on every x86 the CPU pipeline targets; f64 -> f32 is one instruction).
+// CHECK-LABEL: func @not_bf16
+// CHECK-NEXT:    %[[H:.*]] = arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// CHECK-NEXT:    %[[F:.*]] = arith.truncf %{{.*}} : f64 to f32
+// CHECK-NEXT:    %[[W:.*]] = arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK-NEXT:    return %[[H]], %[[F]], %[[W]]
+func.func @not_bf16(%a: vector<8xf32>, %d: f64, %h: vector<8xf16>) -> (vector<8xf16>, f32, vector<8xf32>) {
+  %0 = arith.truncf %a : vector<8xf32> to vector<8xf16>
+  %1 = arith.truncf %d : f64 to f32
+  %2 = arith.extf %h : vector<8xf16> to vector<8xf32>
+  return %0, %1, %2 : vector<8xf16>, f32, vector<8xf32>
+}
