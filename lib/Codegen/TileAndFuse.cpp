@@ -242,7 +242,8 @@ struct DytCpuTileAndFusePass
     });
     ContractionTilingOptions contractionTiling;
     contractionTiling.blockM = matmulBlockM;
-    contractionTiling.tileM = matmulTileM;
+    contractionTiling.tileM =
+        getMatmulTileM(matmulTileM, vectorBits, matmulVectorsN);
     contractionTiling.tileN = lanes * matmulVectorsN;
     contractionTiling.packRhs = packMatmulRhs;
     for (linalg::LinalgOp root : llvm::reverse(roots)) {

@@ -9,6 +9,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 
@@ -34,6 +35,19 @@ unsigned mlir::dyt::getHostVectorBits() {
 
 unsigned mlir::dyt::f32LanesPerVector(unsigned vectorBits) {
   return (vectorBits ? vectorBits : getHostVectorBits()) / 32;
+}
+
+unsigned mlir::dyt::getMatmulTileM(unsigned requested, unsigned vectorBits,
+                                   unsigned vectorsN) {
+  if (requested)
+    return requested;
+  unsigned bits = vectorBits ? vectorBits : getHostVectorBits();
+  bool manyRegisters =
+      bits >= 512 || llvm::Triple(llvm::sys::getProcessTriple()).isAArch64();
+  unsigned registers = manyRegisters ? 32 : 16;
+  unsigned n = std::max(1u, vectorsN);
+  unsigned fit = registers > n + 1 ? (registers - n - 1) / n : 1;
+  return std::clamp(fit, 1u, 8u);
 }
 
 bool mlir::dyt::isContraction(Operation *op) {

@@ -66,6 +66,8 @@ static void addLoweringToLinalg(OpPassManager &pm) {
 
 void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
                                     const DytCpuPipelineOptions &options) {
+  if (options.outlineWeightFolding)
+    pm.addPass(createDytOutlineWeightFoldingPass());
   if (options.fuseMatmul) {
     // Bias and residual adds written as arith ops on tensors become linalg
     // first, so that they can join a matmul's epilogue.

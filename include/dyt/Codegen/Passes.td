@@ -50,8 +50,9 @@ def DytCpuTileAndFusePass
     Option<"packMatmulRhs", "pack-matmul-rhs", "bool", /*default=*/"true",
            "Repack a contraction's right-hand operand into register-tile-wide "
            "panels">,
-    Option<"matmulTileM", "matmul-tile-m", "unsigned", /*default=*/"8",
-           "Rows of a contraction's register tile">,
+    Option<"matmulTileM", "matmul-tile-m", "unsigned", /*default=*/"0",
+           "Rows of a contraction's register tile (0: as many as the "
+           "target's vector registers hold, at most 8)">,
     Option<"matmulVectorsN", "matmul-vectors-n", "unsigned", /*default=*/"2",
            "Native vectors along N in a contraction's register tile">,
   ];

@@ -26,6 +26,16 @@ FrozenRewritePatternSet getCanonicalizationPatterns(MLIRContext *context);
 /// f32 lanes of a vector register of `vectorBits` bits (0: the host's).
 unsigned f32LanesPerVector(unsigned vectorBits);
 
+/// Rows of a matmul register tile of `vectorsN` vectors of `vectorBits`
+/// bits (0: the host's) per row: `requested` when non-zero, else as many as
+/// fit in the target's vector registers (32 with AVX-512 or on AArch64, 16
+/// with AVX2/SSE) next to one vector of B per column vector and one
+/// broadcast of A, at most 8. AVX2 gets 6 (12 accumulators, 2 + 1 operand
+/// registers): with 8, the 16 accumulators alone fill the register file
+/// and every step spills (1.8x slower at 197x768x3072 on a Zen core).
+unsigned getMatmulTileM(unsigned requested, unsigned vectorBits,
+                        unsigned vectorsN);
+
 /// Whether `op` is a linalg op that implements a contraction (matmul,
 /// batch_matmul, transposed forms, contraction generics).
 bool isContraction(Operation *op);

@@ -23,6 +23,12 @@ struct DytCpuPipelineOptions
                      "constant weights and fuse DyT and other elementwise "
                      "ops into the matmuls next to them"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> outlineWeightFolding{
+      *this, "outline-weight-folding",
+      llvm::cl::desc("Run dyt-outline-weight-folding first: for DyT -> "
+                     "matmul with weights passed as arguments, add @F_fold_"
+                     "weights (run once) and @F_folded (the fused hot path)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> fastTanh{
       *this, "fast-tanh",
       llvm::cl::desc("Vectorizable rational tanh instead of libm's tanhf "

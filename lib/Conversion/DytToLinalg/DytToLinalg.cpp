@@ -92,10 +92,10 @@ void assertChannelSize(OpBuilder &b, Location loc, Value param,
 
 ChannelParam classifyChannelParam(OpBuilder &b, Location loc, Value param,
                                   bool isAdditive) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(param, m_Constant(&attr)) || !attr.isSplat())
+  std::optional<APFloat> splat = getSplatParamValue(param);
+  if (!splat)
     return {ChannelParam::Kind::Tensor, param};
-  APFloat value = attr.getSplatValue<APFloat>();
+  APFloat value = *splat;
   bool losesInfo = false;
   value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
                 &losesInfo); // Exact: f16/bf16 values are f32 values.

@@ -5,11 +5,16 @@ against a NumPy reference computed in float64 from the same inputs.
   dyt_run_check.py --dyt-run PATH FILE.mlir -e FUNC --ref NAME
                    --arg SHAPE:DTYPE[:KIND]... [--axis N] [--eps E]
                    [--dynamic] [--threads N]
+                   [--fold FOLD:I,J,..:R --hot-args I,J,..]
 
 SHAPE is 2x64x7x7 (or "scalar"), DTYPE f32/f16/bf16, KIND how values are
 drawn: normal (default), wide (+-1e4), special (inf, -inf, nan, +-0, 1e30,
 -1e30 mixed in), offset (1000 + normal: large mean). Prints one line per
 check and exits non-zero on any mismatch.
+
+With --fold (functions from dyt-outline-weight-folding), FOLD runs first on
+the arguments numbered I,J,.. and its R results follow the arguments named
+by --hot-args into FUNC; the reference sees the --arg values as they are.
 """
 import argparse
 import os
@@ -92,6 +97,16 @@ def reference(name, args, axis, eps):
     if name == "dyt_matmul":
         x, a, g, b, w = args
         return (g * np.tanh(a * x) + b) @ w
+    if name == "dyt_matmul_transpose_b":
+        x, a, g, b, w = args
+        return (g * np.tanh(a * x) + b) @ w.T
+    if name == "dyt_no_beta_matmul_transpose_b":
+        x, a, g, w = args
+        return (g * np.tanh(a * x)) @ w.T
+    if name == "dyt_qkv_sum":
+        x, a, g, b, wq, wk, wv = args
+        y = g * np.tanh(a * x) + b
+        return y @ wq + y @ wk + y @ wv
     if name == "matmul_epilogue":
         x, w, bias, res, a, g, b = args
         return g * np.tanh(a * (x @ w + bias + res)) + b
@@ -113,6 +128,15 @@ def magnitude(name, args, axis, eps):
             b = b.T
         with np.errstate(invalid="ignore"):
             return np.matmul(np.abs(a), np.abs(b))
+    if name == "dyt_no_beta_matmul_transpose_b":
+        x, al, g, w = args
+        return np.matmul(np.abs(g * np.tanh(al * x)), np.abs(w).T)
+    if name in ("dyt_matmul_transpose_b", "dyt_no_beta_matmul_transpose_b", "dyt_qkv_sum"):
+        x, al, g, bb = args[:4]
+        y = np.abs(g * np.tanh(al * x)) + np.abs(bb)
+        if name == "dyt_matmul_transpose_b":
+            return np.matmul(y, np.abs(args[4]).T)
+        return sum(np.matmul(y, np.abs(w)) for w in args[4:])
     if name in ("matmul_epilogue", "matmul_transpose_b_dyt"):
         # The error of the pre-activation sum, through tanh' <= 1.
         x, w = args[0], args[1]
@@ -146,6 +170,11 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out-dtype", default=None)
+    # Per-term relative error of a matmul's products (f32: ~1 ulp); bf16
+    # weights rounded once more by a folding need 2^-9.
+    p.add_argument("--matmul-rel", type=float, default=4e-7)
+    p.add_argument("--fold", default=None)
+    p.add_argument("--hot-args", default=None)
     opts = p.parse_args()
 
     rng = np.random.default_rng(opts.seed)
@@ -166,15 +195,28 @@ def main():
             path = os.path.join(tmp, f"arg{i}.npy")
             np.save(path, np.asarray(value).astype(npy_dtype(dtype)))
             files.append(path)
+        def dyt_run(func, inputs, outputs):
+            cmd = [opts.dyt_run, opts.file, "-e", func,
+                   "--threads", str(opts.threads)]
+            for f in inputs:
+                cmd += ["--input", f]
+            for f in outputs:
+                cmd += ["--output", f]
+            run = subprocess.run(cmd, capture_output=True, text=True)
+            if run.returncode != 0:
+                print(run.stdout + run.stderr)
+                sys.exit(f"FAIL {func}: dyt-run exited {run.returncode}")
+
+        if opts.fold:
+            name, indices, count = opts.fold.split(":")
+            folded = [os.path.join(tmp, f"fold{i}.npy")
+                      for i in range(int(count))]
+            dyt_run(name, [files[int(i)] for i in indices.split(",")],
+                    folded)
+            hot = opts.hot_args.split(",") if opts.hot_args else []
+            files = [files[int(i)] for i in hot] + folded
         out = os.path.join(tmp, "out.npy")
-        cmd = [opts.dyt_run, opts.file, "-e", opts.e, "--output", out,
-               "--threads", str(opts.threads)]
-        for f in files:
-            cmd += ["--input", f]
-        run = subprocess.run(cmd, capture_output=True, text=True)
-        if run.returncode != 0:
-            print(run.stdout + run.stderr)
-            sys.exit(f"FAIL {opts.e}: dyt-run exited {run.returncode}")
+        dyt_run(opts.e, files, [out])
         got = np.load(out).astype(np.float64)
 
     out_dtype = opts.out_dtype or dtypes[0]
@@ -186,8 +228,8 @@ def main():
     if got.shape != want.shape:
         sys.exit(f"FAIL {opts.e}: shape {got.shape}, expected {want.shape}")
     rel = REL[out_dtype]
-    k = max(args[0].shape[-1], 1) if opts.ref in ("matmul", "batch_matmul", "dyt_matmul", "matmul_transpose_b", "matmul_epilogue", "matmul_transpose_b_dyt") else 1
-    tol = rel * np.abs(want_rounded) + 4e-7 * np.sqrt(k) * np.nan_to_num(scale, posinf=0) + 1e-6
+    k = max(args[0].shape[-1], 1) if opts.ref in ("matmul", "batch_matmul", "dyt_matmul", "matmul_transpose_b", "matmul_epilogue", "matmul_transpose_b_dyt", "dyt_matmul_transpose_b", "dyt_no_beta_matmul_transpose_b", "dyt_qkv_sum") else 1
+    tol = rel * np.abs(want_rounded) + opts.matmul_rel * np.sqrt(k) * np.nan_to_num(scale, posinf=0) + 1e-6
     nan_ok = np.isnan(want_rounded) == np.isnan(got)
     inf_ok = np.where(np.isinf(want_rounded), got == want_rounded, True)
     with np.errstate(invalid="ignore"):

@@ -17,6 +17,17 @@
 using namespace mlir;
 using namespace mlir::dyt;
 
+std::optional<APFloat> mlir::dyt::getSplatParamValue(Value param) {
+  DenseFPElementsAttr attr;
+  if (matchPattern(param, m_Constant(&attr)) && attr.isSplat())
+    return attr.getSplatValue<APFloat>();
+  FloatAttr scalar;
+  if (auto splat = param.getDefiningOp<tensor::SplatOp>();
+      splat && matchPattern(splat.getInput(), m_Constant(&scalar)))
+    return scalar.getValue();
+  return std::nullopt;
+}
+
 //===----------------------------------------------------------------------===//
 // Shared verification helpers
 //===----------------------------------------------------------------------===//

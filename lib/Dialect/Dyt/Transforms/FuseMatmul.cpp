@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Dialect/Dyt/Transforms/Passes.h"
+#include "dyt/Dialect/Dyt/Transforms/WeightFolding.h"
 
 #include "dyt/Codegen/ContractionTiling.h"
 #include "dyt/Codegen/Passes.h"
@@ -36,39 +37,6 @@ namespace {
 // Weight folding
 //===----------------------------------------------------------------------===//
 
-/// The operands of a 2-input contraction with one M, N and K dim: the input
-/// indexed by M and K (lhs) and the one indexed by K and N (rhs).
-struct MatmulOperands {
-  OpOperand *lhs = nullptr, *rhs = nullptr;
-  unsigned m, n, k;
-};
-
-std::optional<MatmulOperands> getMatmulOperands(linalg::LinalgOp op) {
-  if (!isTileableContraction(op) || op.getNumDpsInputs() != 2)
-    return std::nullopt;
-  FailureOr<linalg::ContractionDimensions> dims =
-      linalg::inferContractionDims(op);
-  if (dims->m.size() != 1 || dims->n.size() != 1 || dims->k.size() != 1)
-    return std::nullopt;
-  MatmulOperands result{nullptr, nullptr, dims->m[0], dims->n[0], dims->k[0]};
-  for (OpOperand *input : op.getDpsInputOperands()) {
-    AffineMap map = op.getMatchingIndexingMap(input);
-    if (map.isFunctionOfDim(result.m))
-      result.lhs = input;
-    else if (map.isFunctionOfDim(result.n))
-      result.rhs = input;
-  }
-  if (!result.lhs || !result.rhs)
-    return std::nullopt;
-  return result;
-}
-
-bool isSplat(Value value, double expected) {
-  DenseFPElementsAttr attr;
-  return matchPattern(value, m_Constant(&attr)) && attr.isSplat() &&
-         attr.getSplatValue<APFloat>().convertToDouble() == expected;
-}
-
 SmallVector<double> toDoubles(DenseFPElementsAttr attr) {
   return llvm::map_to_vector(attr.getValues<APFloat>(), [](APFloat value) {
     bool lost;
@@ -91,37 +59,27 @@ DenseElementsAttr fromDoubles(ShapedType type, ArrayRef<double> values) {
 
 /// matmul(dyt(x; alpha, gamma, beta), W) with constant W, gamma and beta,
 /// the DyT's channel dim being the contraction dim K:
-///   = matmul(dyt(x; alpha, 1, 0), diag(gamma) W) + beta W.
+///   = matmul(dyt(x; alpha, 1, 0), diag(gamma) W) + beta W,
+/// with diag(gamma) W and beta W computed here in double precision and
+/// rounded once to the weight's and the result's element types.
 struct FoldDytIntoConstantWeights
     : OpInterfaceRewritePattern<linalg::LinalgOp> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
-    std::optional<MatmulOperands> operands = getMatmulOperands(op);
-    if (!operands)
-      return rewriter.notifyMatchFailure(op, "not a single M/N/K contraction");
-    auto dyt = operands->lhs->get().getDefiningOp<DytOp>();
-    if (!dyt)
-      return rewriter.notifyMatchFailure(op, "left-hand input is not a DyT");
-    AffineMap lhsMap = op.getMatchingIndexingMap(operands->lhs);
-    AffineMap rhsMap = op.getMatchingIndexingMap(operands->rhs);
-    if (lhsMap.getDimPosition(dyt.getChannelDim()) != operands->k)
-      return rewriter.notifyMatchFailure(op, "DyT channel dim is not K");
-    if (isSplat(dyt.getGamma(), 1.0) && isSplat(dyt.getBeta(), 0.0))
-      return rewriter.notifyMatchFailure(op, "nothing to fold");
+    FailureOr<DytMatmul> m = matchDytMatmul(rewriter, op);
+    if (failed(m))
+      return failure();
     DenseFPElementsAttr weight, gamma, beta;
-    if (rhsMap.getNumResults() != 2 ||
-        !matchPattern(operands->rhs->get(), m_Constant(&weight)) ||
-        !matchPattern(dyt.getGamma(), m_Constant(&gamma)) ||
-        !matchPattern(dyt.getBeta(), m_Constant(&beta)))
+    if (!matchPattern(m->weight(), m_Constant(&weight)) ||
+        !matchPattern(m->dyt.getGamma(), m_Constant(&gamma)) ||
+        !matchPattern(m->dyt.getBeta(), m_Constant(&beta)))
       return rewriter.notifyMatchFailure(op, "weight, gamma or beta not constant");
 
-    // W is [K, N] or [N, K] (x @ W^T).
-    bool kFirst = rhsMap.getDimPosition(0) == operands->k;
     auto weightType = cast<RankedTensorType>(weight.getType());
-    int64_t kSize = weightType.getDimSize(kFirst ? 0 : 1);
-    int64_t nSize = weightType.getDimSize(kFirst ? 1 : 0);
+    int64_t kSize = weightType.getDimSize(m->kFirst ? 0 : 1);
+    int64_t nSize = weightType.getDimSize(m->kFirst ? 1 : 0);
     SmallVector<double> w = toDoubles(weight), g = toDoubles(gamma),
                         b = toDoubles(beta);
     if (g.size() == 1)
@@ -131,83 +89,24 @@ struct FoldDytIntoConstantWeights
     SmallVector<double> folded(w.size()), bias(nSize, 0.0);
     for (int64_t k = 0; k < kSize; ++k)
       for (int64_t n = 0; n < nSize; ++n) {
-        int64_t index = kFirst ? k * nSize + n : n * kSize + k;
+        int64_t index = m->kFirst ? k * nSize + n : n * kSize + k;
         folded[index] = w[index] * g[k];
         bias[n] += b[k] * w[index];
       }
 
     Location loc = op.getLoc();
-    rewriter.setInsertionPointAfter(dyt);
-    Value plain = getPlainDyt(rewriter, dyt, op);
     rewriter.setInsertionPoint(op);
     Value newWeight = arith::ConstantOp::create(
         rewriter, loc, fromDoubles(weightType, folded));
-    Value init = op.getDpsInits()[0];
-    if (llvm::any_of(b, [](double v) { return v != 0.0; }))
-      init = addBias(rewriter, op, *operands, init, bias);
-    rewriter.modifyOpInPlace(op, [&] {
-      operands->lhs->set(plain);
-      operands->rhs->set(newWeight);
-      op.getDpsInitsMutable()[0].set(init);
-    });
+    Value biasValue;
+    if (llvm::any_of(b, [](double v) { return v != 0.0; })) {
+      auto biasType = RankedTensorType::get(
+          {nSize}, getElementTypeOrSelf(op.getDpsInits()[0].getType()));
+      biasValue =
+          arith::ConstantOp::create(rewriter, loc, fromDoubles(biasType, bias));
+    }
+    rewriteWithFoldedWeight(rewriter, *m, newWeight, biasValue);
     return success();
-  }
-
-  /// tanh(alpha x) as a DyT with splat gamma = 1 and beta = 0, which the
-  /// lowering computes without a multiply or an add. One per DyT, shared by
-  /// every matmul it feeds.
-  static Value getPlainDyt(PatternRewriter &rewriter, DytOp dyt,
-                           Operation *matmul) {
-    for (Operation *user : dyt.getInput().getUsers())
-      if (auto other = dyn_cast<DytOp>(user);
-          other && other != dyt && other.getAlpha() == dyt.getAlpha() &&
-          other.getChannelDim() == dyt.getChannelDim() &&
-          isSplat(other.getGamma(), 1.0) && isSplat(other.getBeta(), 0.0) &&
-          other->getBlock() == matmul->getBlock() &&
-          other->isBeforeInBlock(matmul))
-        return other.getResult();
-    auto paramType = cast<RankedTensorType>(dyt.getGamma().getType());
-    Location loc = dyt.getLoc();
-    auto splat = [&](double value) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(
-              paramType, FloatAttr::get(paramType.getElementType(), value)));
-    };
-    Value one = splat(1.0), zero = splat(0.0);
-    return DytOp::create(rewriter, loc, dyt.getInput(), dyt.getAlpha(), one,
-                         zero, dyt.getChannelDim())
-        .getResult();
-  }
-
-  /// init + broadcast(bias) along the result's N dim.
-  static Value addBias(PatternRewriter &rewriter, linalg::LinalgOp op,
-                       const MatmulOperands &operands, Value init,
-                       ArrayRef<double> bias) {
-    auto initType = cast<RankedTensorType>(init.getType());
-    AffineMap resultMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-    std::optional<unsigned> nPos = resultMap.getResultPosition(
-        getAffineDimExpr(operands.n, op.getContext()));
-    Location loc = op.getLoc();
-    auto biasType =
-        RankedTensorType::get({int64_t(bias.size())}, initType.getElementType());
-    Value biasValue =
-        arith::ConstantOp::create(rewriter, loc, fromDoubles(biasType, bias));
-    unsigned rank = initType.getRank();
-    MLIRContext *context = op.getContext();
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(rank, 0, getAffineDimExpr(*nPos, context)),
-        AffineMap::getMultiDimIdentityMap(rank, context)};
-    return linalg::GenericOp::create(
-               rewriter, loc, initType, biasValue, init, maps,
-               SmallVector<utils::IteratorType>(rank,
-                                                utils::IteratorType::parallel),
-               [](OpBuilder &b, Location nestedLoc, ValueRange args) {
-                 Value sum = arith::AddFOp::create(b, nestedLoc, args[1],
-                                                   args[0]);
-                 linalg::YieldOp::create(b, nestedLoc, sum);
-               })
-        .getResult(0);
   }
 };
 
@@ -339,7 +238,7 @@ struct DytFuseMatmulPass
 
     ContractionTilingOptions options;
     options.blockM = blockM;
-    options.tileM = tileM;
+    options.tileM = getMatmulTileM(tileM, vectorBits, vectorsN);
     options.tileN = f32LanesPerVector(vectorBits) * vectorsN;
     options.packRhs = packRhs;
     SmallVector<linalg::LinalgOp> contractions;

@@ -19,4 +19,15 @@
 #define GET_OP_CLASSES
 #include "dyt/Dialect/Dyt/IR/DytOps.h.inc"
 
+namespace mlir {
+namespace dyt {
+
+/// The value of every element of `param` (a gamma or beta) when it is a
+/// splat: a splat constant, or a `tensor.splat` of a float constant (the
+/// form a splat of dynamic size takes).
+std::optional<APFloat> getSplatParamValue(Value param);
+
+} // namespace dyt
+} // namespace mlir
+
 #endif // DYT_DIALECT_DYT_IR_DYTOPS_H

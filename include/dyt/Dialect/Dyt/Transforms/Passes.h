@@ -3,6 +3,9 @@
 #ifndef DYT_DIALECT_DYT_TRANSFORMS_PASSES_H
 #define DYT_DIALECT_DYT_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/Pass.h"
 

@@ -43,7 +43,10 @@ def DytFuseMatmulPass
     register tiles of `tile-m` x (`vectors-n` native vectors), the
     right-hand operand repacked into panels when `pack-rhs` is set.
     A matmul whose result has another user, or whose DyT runs along a dim
-    other than the contraction dim, is left alone.
+    other than the contraction dim, is left alone. For weights passed as
+    arguments rather than constants, `dyt-outline-weight-folding` (run
+    before this pass; `outline-weight-folding` in dyt-cpu-pipeline) moves
+    the folding into a one-time function.
   }];
   let options = [
     Option<"foldWeights", "fold-weights", "bool", /*default=*/"true",
@@ -52,8 +55,9 @@ def DytFuseMatmulPass
            "Width of the target's vector registers in bits (0: the host's)">,
     Option<"blockM", "block-m", "unsigned", /*default=*/"256",
            "Rows of the result per scf.forall iteration">,
-    Option<"tileM", "tile-m", "unsigned", /*default=*/"8",
-           "Rows of a register tile">,
+    Option<"tileM", "tile-m", "unsigned", /*default=*/"0",
+           "Rows of a register tile (0: as many as the target's vector "
+           "registers hold, at most 8)">,
     Option<"vectorsN", "vectors-n", "unsigned", /*default=*/"2",
            "Native vectors along N in a register tile">,
     Option<"packRhs", "pack-rhs", "bool", /*default=*/"true",
@@ -65,6 +69,57 @@ def DytFuseMatmulPass
     "::mlir::dyt::DytDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def DytOutlineWeightFoldingPass
+    : Pass<"dyt-outline-weight-folding", "::mlir::ModuleOp"> {
+  let summary = "Fold DyT's gamma and beta into argument weights in a one-time function";
+  let description = [{
+    dyt-fuse-matmul folds a DyT's gamma and beta into the weight of the
+    matmul the DyT feeds when the weight is a constant. Models served with
+    their weights passed as arguments get the same hot path from this pass:
+    the folding, `W' = diag(gamma) W` and `bias = beta W`, is done once, by a
+    function of its own, and the hot function takes `W'` and `bias` instead.
+
+    For each function `@f` with a `dyt(x; alpha, gamma, beta) -> matmul`
+    whose DyT runs along the contraction dim, whose weight is a 2-d tensor
+    ([K, N], or [N, K] for `x @ W^T`), and whose weight, gamma and beta are
+    each an argument of `@f` or a constant (at least one an argument), the
+    pass adds two functions and leaves `@f` as it is:
+
+    - `@f_fold_weights` takes the arguments of `@f` the folding reads, in
+      their order in `@f`, and returns, for each such matmul in program
+      order, `W'` (the weight's type: f32 arithmetic, rounded once) and,
+      unless beta is a constant zero (LLaMA), `bias` (a 1-d tensor of the
+      matmul result's N size and element type, accumulated in f32).
+    - `@f_folded` takes the arguments of `@f` minus those only the folding
+      read, then the results of `@f_fold_weights` in the same order; it
+      computes `tanh(alpha x)` times `W'` plus `bias`, which dyt-fuse-matmul
+      then fuses into the matmul's loop nest. Its attribute
+      `dyt.fold_weights` names its folding function.
+
+    `@f_folded(..., @f_fold_weights(...)...)` equals `@f(...)` up to the
+    rounding of `W'` and `bias`. One DyT feeding several matmuls (Q, K, V)
+    keeps one `tanh(alpha x)` for all of them. Names that are taken get a
+    numeric suffix. Matmuls whose weight is neither an argument nor a
+    constant (e.g. computed in `@f`), and those dyt-fuse-matmul folds at
+    compile time (all constants), are left alone.
+  }];
+  let options = [
+    Option<"foldSuffix", "fold-suffix", "std::string",
+           /*default=*/"\"_fold_weights\"",
+           "Suffix of the folding function's name">,
+    Option<"hotSuffix", "hot-suffix", "std::string", /*default=*/"\"_folded\"",
+           "Suffix of the hot function's name">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::dyt::DytDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }
