@@ -10,6 +10,11 @@ For each shape (M x K x N, f32) it measures:
   - matmul + DyT, fused by dyt-fuse-matmul (the default pipeline);
   - matmul + DyT, unfused (dyt-cpu-pipeline{fuse-matmul=false}), for contrast;
   - matmul + LayerNorm (a norm cannot be fused the same way);
+  - DyT -> matmul (pre-norm, DyT along K): the DyT fused into the matmul's
+    loop nest as a prologue (the default pipeline), and the hot path that
+    dyt-outline-weight-folding gives weights passed as arguments
+    (@f_folded: tanh(alpha x) times W' = diag(gamma) W, plus beta W; its
+    one-time @f_fold_weights is timed too);
   - IREE llvm-cpu (bench/.venv from bench/setup_peers.sh) on the same linalg
     IR (after convert-dyt-to-linalg): matmul alone and matmul + DyT.
 Weights are function arguments (repacked at run time, inside the timing);
@@ -34,6 +39,16 @@ def mlir_for(variant, m, k, n):
     a, b, c = (f"tensor<{m}x{k}xf32>", f"tensor<{k}x{n}xf32>",
                f"tensor<{m}x{n}xf32>")
     p = f"tensor<{n}xf32>"
+    if variant == "dyt_matmul":
+        q = f"tensor<{k}xf32>"
+        return (f"func.func @f(%x: {a}, %al: f32, %g: {q}, %be: {q}, %b: {b}) -> {c} {{\n"
+                f"  %z = arith.constant 0.0 : f32\n"
+                f"  %a = dyt.dyt %x alpha(%al : f32) gamma(%g : {q}) "
+                f"beta(%be : {q}) : {a} -> {a}\n"
+                f"  %e = tensor.empty() : {c}\n"
+                f"  %f = linalg.fill ins(%z : f32) outs(%e : {c}) -> {c}\n"
+                f"  %r = linalg.matmul ins(%a, %b : {a}, {b}) outs(%f : {c}) -> {c}\n"
+                f"  return %r : {c}\n}}\n")
     params = {"matmul": "", "matmul_dyt": f", %al: f32, %g: {p}, %be: {p}",
               "matmul_layer_norm": f", %g: {p}, %be: {p}"}[variant]
     body = (f"  %z = arith.constant 0.0 : f32\n"
@@ -51,8 +66,8 @@ def mlir_for(variant, m, k, n):
             f"  return {result} : {c}\n}}\n")
 
 
-def ours(dyt_run, path, iterations, pipeline=None):
-    cmd = [dyt_run, path, "-e", "f", "--random", "--bench", str(iterations),
+def ours(dyt_run, path, iterations, pipeline=None, entry="f"):
+    cmd = [dyt_run, path, "-e", entry, "--random", "--bench", str(iterations),
            "--threads", "1", "--json"]
     if pipeline:
         cmd.append(f"--pipeline={pipeline}")
@@ -142,6 +157,17 @@ def main():
                 "dyt-cpu-pipeline{fuse-matmul=false}")
             row["matmul_layer_norm_s"] = ours(dyt_run,
                                               paths["matmul_layer_norm"], its)
+            prenorm = os.path.join(tmp, "dyt_matmul.mlir")
+            with open(prenorm, "w") as f:
+                f.write(mlir_for("dyt_matmul", m, k, n))
+            row["dyt_matmul_prologue_s"] = ours(dyt_run, prenorm, its)
+            folded = os.path.join(tmp, "dyt_matmul_folded.mlir")
+            subprocess.run([dyt_opt, prenorm, "--dyt-outline-weight-folding",
+                            "-o", folded], check=True)
+            row["dyt_matmul_folded_s"] = ours(dyt_run, folded, its,
+                                              entry="f_folded")
+            row["fold_weights_s"] = ours(dyt_run, folded, its,
+                                         entry="f_fold_weights")
             for variant in ("matmul", "matmul_dyt"):
                 try:
                     row[f"iree_{variant}_s"] = iree(
@@ -155,8 +181,9 @@ def main():
     print(f"numpy BLAS: {blas_library()}")
     print("| M x K x N | ours / OpenBLAS (throughput) | matmul+DyT fused / matmul "
           "| unfused / matmul | matmul+LayerNorm / matmul | IREE matmul / ours "
-          "| IREE matmul+DyT / ours fused |")
-    print("|---|---|---|---|---|---|---|")
+          "| IREE matmul+DyT / ours fused | DyT->matmul prologue / matmul "
+          "| DyT->matmul folded hot path / matmul | one-time folding / matmul |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         def ratio(a, b):
             return f"{r[a] / r[b]:.2f}" if a in r and b in r else "n/a"
@@ -165,7 +192,10 @@ def main():
               f"| {ratio('matmul_dyt_unfused_s', 'matmul_s')} "
               f"| {ratio('matmul_layer_norm_s', 'matmul_s')} "
               f"| {ratio('iree_matmul_s', 'matmul_s')} "
-              f"| {ratio('iree_matmul_dyt_s', 'matmul_dyt_fused_s')} |")
+              f"| {ratio('iree_matmul_dyt_s', 'matmul_dyt_fused_s')} "
+              f"| {ratio('dyt_matmul_prologue_s', 'matmul_s')} "
+              f"| {ratio('dyt_matmul_folded_s', 'matmul_s')} "
+              f"| {ratio('fold_weights_s', 'matmul_s')} |")
     for peer, error in errors.items():
         print(f"{peer}: not measured: {error}")
     os.makedirs(opts.out, exist_ok=True)

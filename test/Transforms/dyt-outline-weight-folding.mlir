@@ -1,5 +1,8 @@
 // RUN: dyt-opt %s -split-input-file --dyt-outline-weight-folding | FileCheck %s
 // RUN: dyt-opt %s -split-input-file --dyt-outline-weight-folding="fold-suffix=_prepare hot-suffix=_serve" | FileCheck %s --check-prefix=SUFFIX
+// A second run adds nothing: the functions split before are known by the
+// hot function's dyt.folded_from.
+// RUN: dyt-opt %s -split-input-file --dyt-outline-weight-folding --dyt-outline-weight-folding | FileCheck %s
 
 // DyT -> matmul with weight, gamma and beta passed as arguments: @ffn stays
 // as it is; @ffn_fold_weights computes W' = diag(gamma) W and bias = beta W
@@ -13,7 +16,7 @@
 
 // CHECK-LABEL: func.func @ffn_folded(
 // CHECK-SAME:      %[[X:.*]]: tensor<8x64xf32>, %[[A:.*]]: f32, %[[W:.*]]: tensor<64x96xf32>, %[[BIAS:.*]]: tensor<96xf32>) -> tensor<8x96xf32>
-// CHECK-SAME:      attributes {dyt.fold_weights = @ffn_fold_weights}
+// CHECK-SAME:      attributes {dyt.fold_weights = @ffn_fold_weights, dyt.folded_from = @ffn}
 // CHECK-DAG:     %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<64xf32>
 // CHECK-DAG:     %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<64xf32>
 // CHECK:         %[[T:.*]] = dyt.dyt %[[X]] alpha(%[[A]] : f32) gamma(%[[ONE]] : tensor<64xf32>) beta(%[[ZERO]] : tensor<64xf32>)
@@ -21,6 +24,7 @@
 // CHECK:         %[[INIT:.*]] = linalg.generic {{.*}} ins(%[[BIAS]] : tensor<96xf32>) outs(%[[FILL]] : tensor<8x96xf32>)
 // CHECK:         linalg.matmul ins(%[[T]], %[[W]] : tensor<8x64xf32>, tensor<64x96xf32>) outs(%[[INIT]] : tensor<8x96xf32>)
 
+// CHECK-NOT:   func.func @ffn_folded_0
 // CHECK-LABEL: func.func @ffn_fold_weights(
 // CHECK-SAME:      %[[G:.*]]: tensor<64xf32>, %[[B:.*]]: tensor<64xf32>, %[[WW:.*]]: tensor<64x96xf32>) -> (tensor<64x96xf32>, tensor<96xf32>)
 // CHECK-NOT:     cf.assert
@@ -32,7 +36,7 @@
 // CHECK:         return %[[SCALED]], %[[SUM]] : tensor<64x96xf32>, tensor<96xf32>
 
 // SUFFIX-LABEL: func.func @ffn_serve(
-// SUFFIX-SAME:      attributes {dyt.fold_weights = @ffn_prepare}
+// SUFFIX-SAME:      attributes {dyt.fold_weights = @ffn_prepare, dyt.folded_from = @ffn}
 // SUFFIX-LABEL: func.func @ffn_prepare(
 func.func @ffn(%x: tensor<8x64xf32>, %alpha: f32, %g: tensor<64xf32>, %b: tensor<64xf32>, %w: tensor<64x96xf32>) -> tensor<8x96xf32> {
   %zero = arith.constant 0.0 : f32

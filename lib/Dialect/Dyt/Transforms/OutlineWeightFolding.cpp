@@ -30,6 +30,11 @@ using namespace mlir::dyt;
 
 namespace {
 
+/// On the hot function: its folding function, and the function it was split
+/// from (which a second run of the pass then leaves alone).
+constexpr StringLiteral kFoldWeights = "dyt.fold_weights";
+constexpr StringLiteral kFoldedFrom = "dyt.folded_from";
+
 /// Whether `value` is an argument of `func`'s body.
 bool isArgumentOf(Value value, func::FuncOp func) {
   auto arg = dyn_cast<BlockArgument>(value);
@@ -193,10 +198,16 @@ struct DytOutlineWeightFoldingPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
-    // Only the functions that were there: the ones added are not revisited.
+    // Only the functions that were there, and not twice: the ones added are
+    // not revisited, nor are functions a previous run already split.
+    DenseSet<StringAttr> done;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (auto from = func->getAttrOfType<FlatSymbolRefAttr>(kFoldedFrom))
+        done.insert(from.getAttr());
     SmallVector<func::FuncOp> funcs;
     for (auto func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() && !collectFoldings(func).empty())
+      if (!func.isExternal() && !done.contains(func.getSymNameAttr()) &&
+          !collectFoldings(func).empty())
         funcs.push_back(func);
     for (func::FuncOp func : funcs)
       outline(func, symbols);
@@ -276,9 +287,12 @@ struct DytOutlineWeightFoldingPass
     for (unsigned i : read.set_bits())
       if (hotBody.getArgument(i).use_empty())
         dead.set(i);
-    if (failed(hot.eraseArguments(dead)))
+    if (failed(hot.eraseArguments(dead))) {
+      hot.emitError("cannot drop the arguments only the folding reads");
       return signalPassFailure();
-    hot->setAttr("dyt.fold_weights", FlatSymbolRefAttr::get(fold));
+    }
+    hot->setAttr(kFoldWeights, FlatSymbolRefAttr::get(fold));
+    hot->setAttr(kFoldedFrom, FlatSymbolRefAttr::get(func));
   }
 
   /// Appends an argument of `type` to `hot`, located at the matmul.

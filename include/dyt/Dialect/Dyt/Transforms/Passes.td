@@ -97,8 +97,9 @@ def DytOutlineWeightFoldingPass
     - `@f_folded` takes the arguments of `@f` minus those only the folding
       read, then the results of `@f_fold_weights` in the same order; it
       computes `tanh(alpha x)` times `W'` plus `bias`, which dyt-fuse-matmul
-      then fuses into the matmul's loop nest. Its attribute
-      `dyt.fold_weights` names its folding function.
+      then fuses into the matmul's loop nest. Its attributes
+      `dyt.fold_weights` and `dyt.folded_from` name its folding function
+      and `@f`; a second run of the pass leaves a function so named alone.
 
     `@f_folded(..., @f_fold_weights(...)...)` equals `@f(...)` up to the
     rounding of `W'` and `bias`. One DyT feeding several matmuls (Q, K, V)
