@@ -33,6 +33,19 @@ uint64_t gcdDivisors(uint64_t a, uint64_t b) {
   return std::gcd(a, b);
 }
 
+/// A divisor of `index * stride` given one of `index`: with a dynamic stride
+/// only a zero index says anything.
+uint64_t strideTerm(uint64_t indexDivisor, int64_t stride) {
+  if (ShapedType::isDynamic(stride))
+    return indexDivisor == kAnyDivisor ? kAnyDivisor : 1;
+  return mulDivisors(indexDivisor, std::abs(stride));
+}
+
+/// The size in bytes of `type`'s elements (at least 1).
+uint64_t elementBytes(MemRefType type) {
+  return std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
+}
+
 /// A divisor of a static or dynamic size, offset or bound.
 uint64_t divisorOf(OpFoldResult ofr) {
   if (std::optional<int64_t> c = getConstantIntValue(ofr))
@@ -99,13 +112,12 @@ struct ViewAlignment {
 
 ViewAlignment getViewAlignment(Value memref) {
   auto type = cast<MemRefType>(memref.getType());
-  uint64_t elementBytes =
-      std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
+  uint64_t bytes = elementBytes(type);
   Operation *def = memref.getDefiningOp();
   if (auto alloc = dyn_cast_if_present<memref::AllocOp>(def))
-    return {kAnyDivisor, alloc.getAlignment().value_or(elementBytes)};
+    return {kAnyDivisor, alloc.getAlignment().value_or(bytes)};
   if (auto alloca = dyn_cast_if_present<memref::AllocaOp>(def))
-    return {kAnyDivisor, alloca.getAlignment().value_or(elementBytes)};
+    return {kAnyDivisor, alloca.getAlignment().value_or(bytes)};
   // Reshapes and casts keep the offset and the buffer.
   if (isa_and_present<memref::ExpandShapeOp, memref::CollapseShapeOp,
                       memref::CastOp>(def))
@@ -117,12 +129,8 @@ ViewAlignment getViewAlignment(Value memref) {
     if (failed(subview.getSourceType().getStridesAndOffset(strides, offset)))
       return {1, source.baseAlignment};
     uint64_t divisor = source.offsetDivisor;
-    for (auto [o, stride] : llvm::zip(subview.getMixedOffsets(), strides)) {
-      uint64_t term = ShapedType::isDynamic(stride)
-                          ? divisorOf(o) == kAnyDivisor ? kAnyDivisor : 1
-                          : mulDivisors(divisorOf(o), std::abs(stride));
-      divisor = gcdDivisors(divisor, term);
-    }
+    for (auto [o, stride] : llvm::zip(subview.getMixedOffsets(), strides))
+      divisor = gcdDivisors(divisor, strideTerm(divisorOf(o), stride));
     return {divisor, source.baseAlignment};
   }
   // Anything else (a function argument, a call's result): its static
@@ -131,9 +139,8 @@ ViewAlignment getViewAlignment(Value memref) {
   int64_t offset;
   if (succeeded(type.getStridesAndOffset(strides, offset)) &&
       !ShapedType::isDynamic(offset))
-    return {offset == 0 ? kAnyDivisor : uint64_t(std::abs(offset)),
-            elementBytes};
-  return {1, elementBytes};
+    return {offset == 0 ? kAnyDivisor : uint64_t(std::abs(offset)), bytes};
+  return {1, bytes};
 }
 
 } // namespace
@@ -141,25 +148,19 @@ ViewAlignment getViewAlignment(Value memref) {
 uint64_t mlir::dyt::inferAccessAlignment(Value memref, ValueRange indices,
                                          uint64_t cap) {
   auto type = cast<MemRefType>(memref.getType());
-  uint64_t elementBytes =
-      std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
+  uint64_t element = elementBytes(type);
   ViewAlignment view = getViewAlignment(memref);
   SmallVector<int64_t> strides;
   int64_t offset;
   if (failed(type.getStridesAndOffset(strides, offset)))
-    return elementBytes;
+    return element;
   uint64_t divisor = view.offsetDivisor;
-  for (auto [index, stride] : llvm::zip(indices, strides)) {
-    uint64_t indexDivisor = getKnownDivisor(index);
-    uint64_t term = ShapedType::isDynamic(stride)
-                        ? (indexDivisor == kAnyDivisor ? kAnyDivisor : 1)
-                        : mulDivisors(indexDivisor, std::abs(stride));
-    divisor = gcdDivisors(divisor, term);
-  }
-  uint64_t bytes = mulDivisors(divisor, elementBytes);
+  for (auto [index, stride] : llvm::zip(indices, strides))
+    divisor = gcdDivisors(divisor, strideTerm(getKnownDivisor(index), stride));
+  uint64_t bytes = mulDivisors(divisor, element);
   // The largest power of two dividing the byte offset, bounded by the
   // allocation's alignment and the cap.
   uint64_t alignment = bytes >= kAnyDivisor ? cap : (bytes & -bytes);
   alignment = std::min({alignment, view.baseAlignment, cap});
-  return std::max(alignment, elementBytes);
+  return std::max(alignment, element);
 }

@@ -10,7 +10,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace mlir {
 namespace dyt {
@@ -20,14 +19,6 @@ namespace dyt {
 } // namespace mlir
 
 using namespace mlir;
-
-bool mlir::dyt::hostHasBf16Conversion() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  // x86: vcvtneps2bf16 (AVX512-BF16, or its VEX form in AVX-NE-CONVERT);
-  // AArch64: bfcvt (FEAT_BF16).
-  return features.lookup("avx512bf16") || features.lookup("avxneconvert") ||
-         features.lookup("bf16");
-}
 
 namespace {
 

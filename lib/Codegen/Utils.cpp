@@ -33,6 +33,14 @@ unsigned mlir::dyt::getHostVectorBits() {
   return 128; // SSE2 on x86-64, NEON on AArch64: the baseline of both.
 }
 
+bool mlir::dyt::hostHasBf16Conversion() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  // x86: vcvtneps2bf16 (AVX512-BF16, or its VEX form in AVX-NE-CONVERT);
+  // AArch64: bfcvt (FEAT_BF16).
+  return features.lookup("avx512bf16") || features.lookup("avxneconvert") ||
+         features.lookup("bf16");
+}
+
 unsigned mlir::dyt::f32LanesPerVector(unsigned vectorBits) {
   return (vectorBits ? vectorBits : getHostVectorBits()) / 32;
 }

@@ -10,6 +10,7 @@
 #include "dyt/Dialect/Dyt/Transforms/WeightFolding.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -81,13 +82,9 @@ Type getComputeType(Type a, Type b) {
   return Float32Type::get(context);
 }
 
+/// `value` as a float of type `to` (extf, truncf, or itself).
 Value convertFloat(OpBuilder &b, Location loc, Value value, Type to) {
-  Type from = value.getType();
-  if (from == to)
-    return value;
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, to, value);
-  return arith::TruncFOp::create(b, loc, to, value);
+  return convertScalarToDtype(b, loc, value, to, /*isUnsignedCast=*/false);
 }
 
 /// Aborts the program with `message` unless `param` (gamma or beta) has as
