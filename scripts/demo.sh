@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (through setup.sh), then lowers the bundled pre-norm MLP block twice,
 # with LayerNorm and with DyT, through dyt-opt, prints what each became, and
-# ends with a side-by-side count of what the lowering produced.
+# ends with dyt-compare on a ViT-B/16 block and a scaled-down LLaMA block.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,19 +28,15 @@ for v in "${variants[@]}"; do
   echo
 done
 
-count() { grep -c -E "$1" "$2" || true; }
 echo "=================================================================="
-echo "== The whole block, lowered: LayerNorm vs DyT"
+echo "== dyt-compare: a ViT-B/16 encoder block, LayerNorm vs DyT"
 echo "=================================================================="
-printf '%-34s %10s %10s\n' "" "LayerNorm" "DyT"
-row() {
-  printf '%-34s %10s %10s\n' "$1" "$(count "$2" "$OUT/layernorm.mlir")" "$(count "$2" "$OUT/dyt.mlir")"
-}
-row "linalg ops (loop nests)" 'linalg\.(generic|matmul|fill)'
-row "reductions over a row" 'iterator_types = \[[^]]*"reduction"'
-row "temporary tensors (tensor.empty)" 'tensor\.empty'
-row "math.tanh" 'math\.tanh'
-row "math.rsqrt" 'math\.rsqrt'
+echo "\$ dyt-compare examples/vit_b16_block.mlir --bench 5"
+"$BUILD_DIR/bin/dyt-compare" "$ROOT/examples/vit_b16_block.mlir" --bench 5
+echo
+echo "\$ dyt-compare examples/llama_block_small.mlir --replace-options=\"alpha-attn=0.8 alpha-ffn=0.2\" --bench 50 --json"
+"$BUILD_DIR/bin/dyt-compare" "$ROOT/examples/llama_block_small.mlir" \
+  --replace-options="alpha-attn=0.8 alpha-ffn=0.2" --bench 50 --json
 echo
 echo "DyT needs no reduction: each element is normalised on its own, which is"
-echo "what lets later passes fuse it into the matmuls around it."
+echo "what lets dyt-fuse-matmul fuse it into the matmuls around it."

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing from Debian's packages, configures build/ (Release)
-# and builds. Idempotent: a second run installs nothing and rebuilds only what
-# changed.
+# and builds; then creates the Python environment .venv/ (torch, torch-mlir,
+# ... pinned in python/requirements.txt) for the `dyt` package in python/.
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+# DYT_SKIP_PYTHON=1 skips the Python environment.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +13,7 @@ LLVM_PREFIX=/usr/lib/llvm-22
 PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22
   libomp-22-dev cmake ninja-build g++ libgtest-dev python3-numpy
+  python3-venv
 )
 
 missing=()
@@ -40,3 +43,22 @@ cmake -G Ninja -S "$ROOT" -B "$BUILD_DIR" \
 
 cmake --build "$BUILD_DIR"
 echo "setup: tools in $BUILD_DIR/bin, plugin in $BUILD_DIR/lib/DytPlugin.so"
+
+# Python: .venv/ from PyPI with the pinned set. A marker holding the
+# requirements file's hash makes a second run a no-op. Debian's interpreter,
+# not whatever `python3` comes first on PATH.
+if [[ "${DYT_SKIP_PYTHON:-0}" != 1 ]]; then
+  VENV="$ROOT/.venv"
+  REQS="$ROOT/python/requirements.txt"
+  MARKER="$VENV/.dyt-requirements.sha256"
+  want="$(sha256sum "$REQS" | cut -d' ' -f1)"
+  if [[ ! -x "$VENV/bin/python" || "$(cat "$MARKER" 2>/dev/null)" != "$want" ]]; then
+    echo "setup: installing python/requirements.txt into $VENV (torch pulls CUDA wheels, a few GB)"
+    [[ -x "$VENV/bin/python" ]] || /usr/bin/python3 -m venv "$VENV"
+    start=$SECONDS
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+      --progress-bar off -r "$REQS"
+    echo "$want" >"$MARKER"
+    echo "setup: python environment ready in $((SECONDS - start)) s"
+  fi
+fi

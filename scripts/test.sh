@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds (through setup.sh) and runs every test: the lit suite, which also runs
-# the GoogleTest binaries as its nested suite test/Unit. Exits non-zero on any
-# failure; the last line is the summary "dyt-mlir: N passed, N failed, N skipped".
+# the GoogleTest binaries as its nested suite test/Unit, then the Python
+# package's pytest suite (python/tests, with .venv/). Exits non-zero on any
+# failure; the last line is the summary "dyt-mlir: N passed, N failed, N skipped"
+# over both. DYT_SKIP_PYTHON=1 leaves pytest out.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +31,33 @@ skipped=$(($(count Unsupported) + $(count Skipped) + $(count Excluded)))
 if ((status == 0 && passed == 0)); then
   echo "test: lit ran no test" >&2
   status=1
+fi
+
+# pytest: its closing line reads "3 failed, 20 passed, 1 skipped, 1 xfailed
+# in 41.2s" (any subset, in any order).
+if [[ "${DYT_SKIP_PYTHON:-0}" != 1 ]]; then
+  PYLOG="$(mktemp)"
+  trap 'rm -f "$LOG" "$PYLOG"' EXIT
+  set +e
+  PYTHONPATH="$ROOT/python${PYTHONPATH:+:$PYTHONPATH}" DYT_BUILD_DIR="$BUILD_DIR" \
+    "$ROOT/.venv/bin/python" -m pytest -q -rfEs "$ROOT/python/tests" 2>&1 | tee "$PYLOG"
+  pystatus=${PIPESTATUS[0]}
+  set -e
+  pycount() {
+    local n
+    n="$(tail -n 1 "$PYLOG" | grep -oE "[0-9]+ $1\b" | cut -d' ' -f1)"
+    echo "${n:-0}"
+  }
+  pypassed=$(($(pycount passed) + $(pycount xfailed) + $(pycount xpassed)))
+  pyfailed=$(($(pycount failed) + $(pycount error) + $(pycount errors)))
+  pyskipped=$(pycount skipped)
+  if ((pystatus != 0 && pyfailed == 0)); then
+    pyfailed=1  # pytest could not run (no .venv, collection error, ...)
+  fi
+  passed=$((passed + pypassed))
+  failed=$((failed + pyfailed))
+  skipped=$((skipped + pyskipped))
+  if ((pystatus != 0)); then status=1; fi
 fi
 echo "dyt-mlir: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -45,6 +45,13 @@ config.substitutions.append(
      python + " " + os.path.join(config.test_source_root, "Integration",
                                  "Inputs", "dyt_run_check.py")
      + " --dyt-run " + os.path.join(config.dyt_tools_dir, "dyt-run")))
+# Transformer blocks of examples/ against a NumPy model of the block.
+config.substitutions.append(
+    ("%block_reference",
+     python + " " + os.path.join(config.test_source_root, "Examples",
+                                 "Inputs", "block_reference.py")
+     + " --dyt-run " + os.path.join(config.dyt_tools_dir, "dyt-run")
+     + " --dyt-opt " + os.path.join(config.dyt_tools_dir, "dyt-opt")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -58,6 +65,7 @@ tool_dirs = [config.dyt_tools_dir, config.llvm_tools_dir]
 tools = [
     "dyt-opt",
     "dyt-run",
+    "dyt-compare",
     ToolSubst("mlir-opt", unresolved="fatal"),
     ToolSubst("mlir-runner", unresolved="fatal"),
 ]

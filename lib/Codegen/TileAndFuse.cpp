@@ -52,6 +52,16 @@ bool hasEmptyLoop(linalg::LinalgOp op) {
   return llvm::is_contained(op.getStaticLoopRanges(), 0);
 }
 
+/// Whether upstream's tiling can produce tiles of `op`'s results: each must
+/// be indexed by a projected permutation of the loops. A keepdim reduction
+/// as torch-mlir writes it, `(d0, d1, d2) -> (d0, d1, 0)`, is not; such ops
+/// are left whole to the scalar fallback.
+bool hasTileableResults(linalg::LinalgOp op) {
+  return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+    return op.getMatchingIndexingMap(&init).isProjectedPermutation();
+  });
+}
+
 /// A producer worth fusing into its consumers' loops: a fill (free to
 /// recompute), or a non-contraction linalg op all of whose users are
 /// non-contraction linalg ops (so it is never needed whole) and that reduces,
@@ -66,6 +76,7 @@ bool isFusableProducer(Operation *op) {
   auto linalgOp = cast<linalg::LinalgOp>(op);
   SmallVector<IteratorType> iterators = linalgOp.getIteratorTypesArray();
   if (op->use_empty() || hasEmptyLoop(linalgOp) ||
+      !hasTileableResults(linalgOp) ||
       llvm::any_of(ArrayRef(iterators).drop_back(), [](IteratorType t) {
         return t == IteratorType::reduction;
       }))
@@ -249,7 +260,7 @@ struct DytCpuTileAndFusePass
     for (linalg::LinalgOp root : llvm::reverse(roots)) {
       // An op that cannot be tiled this way (valid IR this strategy does
       // not cover) is left for step 2 or the scalar fallback.
-      if (hasEmptyLoop(root))
+      if (hasEmptyLoop(root) || !hasTileableResults(root))
         continue;
       if (isTileableContraction(root)) {
         ContractionGroup group{root, cast<TilingInterface>(*root), {}};
@@ -270,7 +281,7 @@ struct DytCpuTileAndFusePass
     // Step 2. Every linalg op, in or out of the loops above.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      if (isTensorLinalgOp(op) && !hasEmptyLoop(op))
+      if (isTensorLinalgOp(op) && !hasEmptyLoop(op) && hasTileableResults(op))
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {

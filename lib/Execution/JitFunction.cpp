@@ -24,6 +24,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -275,6 +278,8 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   options.sharedLibPaths = libs;
+  // Keeps the object code, which getCodeSize measures.
+  options.enableObjectDump = true;
   auto engine =
       ExecutionEngine::create(*module, options, std::move(*targetMachine));
   if (!engine) {
@@ -411,4 +416,37 @@ LogicalResult JitFunction::call(ArrayRef<HostValue> args,
     if (ownedByCallee(allocated) && freed.insert(allocated).second)
       std::free(allocated);
   return success();
+}
+
+FailureOr<uint64_t> JitFunction::getCodeSize(std::string &error) const {
+  SmallString<128> path;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("dyt-code", "o", path)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return failure();
+  }
+  llvm::FileRemover remover(path);
+  engine->dumpToObjectFile(path);
+  auto object = llvm::object::ObjectFile::createObjectFile(path);
+  if (!object) {
+    error = "cannot read the object code: " +
+            llvm::toString(object.takeError());
+    return failure();
+  }
+  uint64_t size = 0;
+  for (const llvm::object::SectionRef &section :
+       object->getBinary()->sections())
+    if (section.isText())
+      size += section.getSize();
+  return size;
+}
+
+std::vector<std::string> mlir::dyt::getRuntimeLibraries() {
+  std::vector<std::string> libs;
+  for (const char *name : {"libmlir_c_runner_utils.so", "libomp.so"}) {
+    std::string path = std::string(DYT_LLVM_LIBRARY_DIR) + "/" + name;
+    if (llvm::sys::fs::exists(path))
+      libs.push_back(path);
+  }
+  return libs;
 }

@@ -41,6 +41,7 @@ void addBufferization(OpPassManager &pm) {
 
 /// From scf/memref/arith/math/vector to the LLVM dialect.
 void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
+  pm.addPass(dyt::createDytExpandMathPass());
   if (!dyt::hostHasBf16Conversion())
     pm.addPass(dyt::createDytExpandBf16ConversionsPass());
   pm.addPass(createConvertVectorToSCFPass(
@@ -54,6 +55,7 @@ void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addNestedPass<LLVM::LLVMFuncOp>(dyt::createDytLLVMHalfMemoryAsIntegersPass());
+  pm.addPass(dyt::createDytCheckLoweredToLLVMPass());
 }
 
 } // namespace
@@ -62,6 +64,7 @@ void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
 static void addLoweringToLinalg(OpPassManager &pm) {
   pm.addPass(dyt::createConvertDytToLinalgPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(dyt::createDytDecomposeAggregateOpsPass());
 }
 
 void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,

@@ -149,3 +149,37 @@ func.func @column_sum(%x: tensor<16x256xf32>, %init: tensor<256xf32>) -> tensor<
   } -> tensor<256xf32>
   return %s : tensor<256xf32>
 }
+
+// -----
+
+// A keepdim row sum as torch-mlir writes it: its result is indexed
+// `(d0, d1) -> (d0, 0)`, which upstream's tiling cannot tile. It is left
+// whole (no error), and its consumer is still tiled by rows.
+// CHECK-LABEL: func.func @keepdim_sum
+// CHECK:         %[[SUM:.*]] = linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "reduction"]
+// CHECK-SAME:      outs(%{{.*}} : tensor<5x1xf32>)
+// CHECK:         scf.forall
+// CHECK:           tensor.extract_slice %[[SUM]]
+// CHECK:         return
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#keep = affine_map<(d0, d1) -> (d0, 0)>
+func.func @keepdim_sum(%x: tensor<5x100xf32>) -> tensor<5x100xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<5x1xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e1 : tensor<5x1xf32>) -> tensor<5x1xf32>
+  %sum = linalg.generic {indexing_maps = [#id2, #keep], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<5x100xf32>) outs(%init : tensor<5x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %in, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<5x1xf32>
+  %e2 = tensor.empty() : tensor<5x100xf32>
+  %y = linalg.generic {indexing_maps = [#id2, #keep, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %sum : tensor<5x100xf32>, tensor<5x1xf32>) outs(%e2 : tensor<5x100xf32>) {
+  ^bb0(%in: f32, %s: f32, %out: f32):
+    %d = arith.subf %in, %s : f32
+    linalg.yield %d : f32
+  } -> tensor<5x100xf32>
+  return %y : tensor<5x100xf32>
+}

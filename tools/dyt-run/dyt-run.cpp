@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Execution/JitFunction.h"
+#include "dyt/Execution/RandomInputs.h"
 #include "dyt/InitAllDyt.h"
 #include "dyt/Pipelines/CpuPipeline.h"
 #include "dyt/Runtime/FloatConversions.h"
@@ -138,16 +139,6 @@ double elementAt(const HostValue &value, int64_t i) {
   llvm_unreachable("unknown element type");
 }
 
-/// Stores `f` at `out` as a value of the float element type `type`.
-void storeFloat(HostElementType type, float f, char *out) {
-  if (type == HostElementType::F32) {
-    std::memcpy(out, &f, 4);
-    return;
-  }
-  uint16_t h = type == HostElementType::F16 ? f32ToF16(f) : f32ToBf16(f);
-  std::memcpy(out, &h, 2);
-}
-
 /// Converts a .npy array to the argument's element type. Floats convert
 /// between float16/32/64 (bf16 arguments take float32 or float64 arrays,
 /// since numpy has no bf16); integers must match exactly.
@@ -212,46 +203,6 @@ NpyArray toNpy(const HostValue &value) {
     std::memcpy(&array.data[i * 4], &f, 4);
   }
   return array;
-}
-
-/// Seeded inputs: floats uniform in [-2, 2], integers in [-10, 10].
-HostValue randomValue(const ValueSpec &spec, std::mt19937_64 &rng,
-                      const std::string &what) {
-  HostValue value{spec.elementType, {}, {}};
-  if (spec.isTensor) {
-    for (int64_t d : spec.shape) {
-      if (ShapedType::isDynamic(d))
-        fail("--random needs static shapes: " + what + " is " + spec.str() +
-             " (pass --input files instead)");
-      value.shape.push_back(d);
-    }
-  }
-  int64_t n = value.numElements();
-  size_t size = getHostElementTypeSize(spec.elementType);
-  value.data.resize(n * size);
-  std::uniform_real_distribution<float> real(-2.0f, 2.0f);
-  std::uniform_int_distribution<int64_t> integer(-10, 10);
-  for (int64_t i = 0; i < n; ++i) {
-    char *out = value.data.data() + i * size;
-    switch (spec.elementType) {
-    case HostElementType::F32:
-    case HostElementType::F16:
-    case HostElementType::BF16:
-      storeFloat(spec.elementType, real(rng), out);
-      break;
-    case HostElementType::I32: {
-      int32_t v = int32_t(integer(rng));
-      std::memcpy(out, &v, 4);
-      break;
-    }
-    case HostElementType::I64: {
-      int64_t v = integer(rng);
-      std::memcpy(out, &v, 8);
-      break;
-    }
-    }
-  }
-  return value;
 }
 
 //===----------------------------------------------------------------------===//
@@ -333,22 +284,9 @@ bool compareResults(const std::vector<HostValue> &fast,
 // Compilation
 //===----------------------------------------------------------------------===//
 
-/// Runtime libraries lowered code may call into, from the same LLVM:
-/// memrefCopy (strided copies) and the OpenMP runtime (parallel loops,
-/// including from a --pipeline that asks for them).
-std::vector<std::string> runtimeLibraries() {
-  std::vector<std::string> libs;
-  for (const char *name : {"libmlir_c_runner_utils.so", "libomp.so"}) {
-    std::string path = std::string(DYT_LLVM_LIBRARY_DIR) + "/" + name;
-    if (llvm::sys::fs::exists(path))
-      libs.push_back(path);
-  }
-  return libs;
-}
-
 std::unique_ptr<JitFunction> compileWith(ModuleOp module, bool reference,
                                          unsigned threadCount) {
-  std::vector<std::string> libs = runtimeLibraries();
+  std::vector<std::string> libs = getRuntimeLibraries();
   bool parallel = !reference && pipeline.empty() && threadCount > 1;
   std::string error, pipelineError;
   auto build = [&](OpPassManager &pm) {
@@ -427,8 +365,14 @@ int main(int argc, char **argv) {
     if (!inputs.empty())
       fail("--random and --input exclude each other");
     std::mt19937_64 rng(seed);
-    for (auto [i, spec] : llvm::enumerate(argSpecs))
-      args.push_back(randomValue(spec, rng, "argument #" + std::to_string(i)));
+    for (auto [i, spec] : llvm::enumerate(argSpecs)) {
+      std::string error;
+      FailureOr<HostValue> value = randomHostValue(
+          spec, rng, "argument #" + std::to_string(i), error);
+      if (failed(value))
+        fail("--random " + error + " (pass --input files instead)");
+      args.push_back(std::move(*value));
+    }
   } else {
     if (inputs.size() != argSpecs.size())
       fail("@" + entry + " takes " + std::to_string(argSpecs.size()) +

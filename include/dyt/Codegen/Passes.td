@@ -182,4 +182,60 @@ def DytExpandBf16ConversionsPass : Pass<"dyt-expand-bf16-conversions"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def DytDecomposeAggregateOpsPass
+    : InterfacePass<"dyt-decompose-aggregate-ops",
+                    "::mlir::FunctionOpInterface"> {
+  let summary = "Decompose aggregate linalg ops (linalg.softmax) into generics";
+  let description = [{
+    `linalg.softmax` and the other ops implementing
+    `AggregatedOpInterface` have no loop lowering of their own: bufferized
+    as they are, they end as memref ops that nothing lowers further. This
+    pass replaces each with the linalg ops its `decomposeOperation` gives
+    (for softmax: a max reduction, `exp(x - max)`, a sum reduction and a
+    division), which the CPU pipelines tile, vectorize and lower like any
+    other generic.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def DytExpandMathPass : Pass<"dyt-expand-math"> {
+  let summary = "Expand the math ops LLVM has no lowering for (erf, erfc, fpowi)";
+  let description = [{
+    `convert-to-llvm` lowers `math` ops with an LLVM intrinsic (exp, log,
+    sqrt, tanh through libm...) and leaves the others in place, which then
+    fail translation to LLVM IR. GELU as PyTorch's `nn.GELU()` computes it
+    needs `math.erf`. This pass rewrites `math.erf` and `math.erfc` on f32
+    scalars and vectors with upstream's polynomial approximations (which
+    keep vector code vectorized), and computes f16/bf16 ones in f32.
+    `math.fpowi` (torch-mlir squares with it) lowers to `llvm.intr.powi`,
+    whose exponent must be a scalar: once vectorized it is a vector, so it
+    is expanded with upstream's `math-expand-ops` pattern (multiplications
+    for a constant exponent).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def DytCheckLoweredToLLVMPass
+    : Pass<"dyt-check-lowered-to-llvm", "::mlir::ModuleOp"> {
+  let summary = "Fail on any op the lowering to LLVM left behind";
+  let description = [{
+    The lowering to the LLVM dialect is a partial conversion: an op no
+    pattern knows (a `math` op without an LLVM intrinsic, an op of a dialect
+    the pipeline does not lower, an `unrealized_conversion_cast` that could
+    not be reconciled) stays where it is, and the failure would surface only
+    when the module is translated to LLVM IR, far from the op. The CPU
+    pipelines end with this pass, which reports each such op at its location
+    and fails: everything left must be `llvm`, `omp` or `builtin.module`.
+  }];
+}
+
 #endif // DYT_CODEGEN_PASSES_TD

@@ -51,6 +51,10 @@ struct HostValue {
   int64_t numElements() const;
 };
 
+/// Runtime libraries lowered code may call into, from the same LLVM:
+/// memrefCopy (strided copies) and the OpenMP runtime (parallel loops).
+std::vector<std::string> getRuntimeLibraries();
+
 class JitFunction {
 public:
   ~JitFunction();
@@ -76,6 +80,10 @@ public:
   /// of checking arguments or copying results out.
   LogicalResult call(ArrayRef<HostValue> args, std::vector<HostValue> &out,
                      std::string &error, double *seconds = nullptr);
+
+  /// Bytes of machine code (the object file's text sections) the function
+  /// and everything it calls in the module were compiled to.
+  FailureOr<uint64_t> getCodeSize(std::string &error) const;
 
 private:
   JitFunction() = default;

@@ -17,6 +17,7 @@ the arguments numbered I,J,.. and its R results follow the arguments named
 by --hot-args into FUNC; the reference sees the --arg values as they are.
 """
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -88,6 +89,12 @@ def reference(name, args, axis, eps):
         x, g = args
         with np.errstate(invalid="ignore", over="ignore"):
             return x / np.sqrt((x * x).mean(-1, keepdims=True) + eps) * g
+    if name == "erf":
+        return np.vectorize(math.erf, otypes=[np.float64])(args[0])
+    if name == "softmax":
+        x = args[0]
+        e = np.exp(x - x.max(axis, keepdims=True))
+        return e / e.sum(axis, keepdims=True)
     if name == "matmul":
         return args[0] @ args[1]
     if name == "matmul_transpose_b":

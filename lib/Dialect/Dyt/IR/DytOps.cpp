@@ -9,6 +9,7 @@
 
 #include "dyt/Dialect/Dyt/IR/DytOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -26,6 +27,19 @@ std::optional<APFloat> mlir::dyt::getSplatParamValue(Value param) {
       splat && matchPattern(splat.getInput(), m_Constant(&scalar)))
     return scalar.getValue();
   return std::nullopt;
+}
+
+Value mlir::dyt::createSplatParam(OpBuilder &builder, Location loc,
+                                  RankedTensorType paramType, Value input,
+                                  int64_t channelDim, double value) {
+  auto element = FloatAttr::get(paramType.getElementType(), value);
+  if (paramType.hasStaticShape())
+    return arith::ConstantOp::create(
+        builder, loc, DenseElementsAttr::get(paramType, element));
+  Value size = tensor::DimOp::create(builder, loc, input, channelDim);
+  Value scalar = arith::ConstantOp::create(builder, loc, element);
+  return tensor::SplatOp::create(builder, loc, scalar, paramType,
+                                 ValueRange{size});
 }
 
 //===----------------------------------------------------------------------===//

@@ -78,18 +78,9 @@ Value getPlainDyt(RewriterBase &rewriter, DytOp dyt, Operation *matmul) {
   rewriter.setInsertionPointAfter(dyt);
   auto paramType = cast<RankedTensorType>(dyt.getGamma().getType());
   Location loc = dyt.getLoc();
-  // A dense constant when the channel count is static; a tensor.splat of
-  // the input's channel size when it is not.
-  auto splat = [&](double value) -> Value {
-    auto element = FloatAttr::get(paramType.getElementType(), value);
-    if (paramType.hasStaticShape())
-      return arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(paramType, element));
-    Value size = tensor::DimOp::create(rewriter, loc, dyt.getInput(),
-                                       dyt.getChannelDim());
-    Value scalar = arith::ConstantOp::create(rewriter, loc, element);
-    return tensor::SplatOp::create(rewriter, loc, scalar, paramType,
-                                   ValueRange{size});
+  auto splat = [&](double value) {
+    return createSplatParam(rewriter, loc, paramType, dyt.getInput(),
+                            dyt.getChannelDim(), value);
   };
   Value one = splat(1.0), zero = splat(0.0);
   return DytOp::create(rewriter, loc, dyt.getInput(), dyt.getAlpha(), one,

@@ -27,6 +27,13 @@ namespace dyt {
 /// form a splat of dynamic size takes).
 std::optional<APFloat> getSplatParamValue(Value param);
 
+/// A gamma or beta of `paramType` (1-d) whose every element is `value`, in
+/// the form getSplatParamValue recognises: a dense constant when the size is
+/// static, else a `tensor.splat` sized by dim `channelDim` of `input`.
+Value createSplatParam(OpBuilder &builder, Location loc,
+                       RankedTensorType paramType, Value input,
+                       int64_t channelDim, double value);
+
 } // namespace dyt
 } // namespace mlir
 

@@ -125,4 +125,105 @@ def DytOutlineWeightFoldingPass
   ];
 }
 
+def DytReplaceNormsPass : Pass<"dyt-replace-norms", "::mlir::ModuleOp"> {
+  let summary = "Replace LayerNorm and RMSNorm with Dynamic Tanh";
+  let description = [{
+    Rewrites every `dyt.layer_norm` and `dyt.rms_norm` into `dyt.dyt`, as
+    "Transformers without Normalization" does: the norm's `gamma` is kept,
+    its `beta` too (zeros for RMSNorm, which the lowering then skips), its
+    `epsilon` is dropped, and `alpha` is a new f32 scalar.
+
+    alpha is `alpha` (0.5, the paper's default) unless the norm's role has
+    a value of its own: `alpha-attn`, `alpha-ffn` and `alpha-final` give
+    LLaMA-style per-role values (0.8 / 0.2 / 0.2 at 7B). The role is a
+    `dyt.role` attribute on the norm ("attention", "ffn" or "final") when
+    it has one; otherwise it is read from what the norm feeds:
+    - attention: its output's projections meet in a contraction (Q K^T);
+    - FFN: a projection's result reaches a contraction with a weight (an
+      MLP's second matmul, SwiGLU's down projection);
+    - final: neither (a head's projection, or the function's results).
+    The projections are followed up to the next norm, so each norm of a
+    pre-norm block gets its own sub-block's role. The new `dyt.dyt` carries
+    the role as `dyt.role`.
+
+    With `alpha-as-argument`, each DyT reads its alpha from a new trailing
+    f32 argument of the function (alpha is learnable) whose argument
+    attributes `dyt.alpha_init` and `dyt.role` give its initial value and
+    role; otherwise alpha is a constant. A function with callers in the
+    module keeps its signature: the pass fails on it with an error.
+
+    Example (`alpha-attn=0.8 alpha-ffn=0.2`):
+
+    ```mlir
+    %n = dyt.rms_norm %x gamma(%g : tensor<64xf32>) : tensor<7x64xf32> -> tensor<7x64xf32>
+    // (%n feeds the Q, K and V projections)
+    // becomes
+    %alpha = arith.constant 8.000000e-01 : f32
+    %zero = arith.constant dense<0.000000e+00> : tensor<64xf32>
+    %n = dyt.dyt %x alpha(%alpha : f32) gamma(%g : tensor<64xf32>)
+                    beta(%zero : tensor<64xf32>) {dyt.role = "attention"}
+                    : tensor<7x64xf32> -> tensor<7x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"alpha", "alpha", "double", /*default=*/"0.5",
+           "alpha of every DyT whose role has no value of its own">,
+    Option<"alphaAttn", "alpha-attn", "double", /*default=*/"0.0",
+           "alpha of the DyTs before attention (0: `alpha`)">,
+    Option<"alphaFfn", "alpha-ffn", "double", /*default=*/"0.0",
+           "alpha of the DyTs before an FFN (0: `alpha`)">,
+    Option<"alphaFinal", "alpha-final", "double", /*default=*/"0.0",
+           "alpha of the final DyT (0: `alpha`)">,
+    Option<"alphaAsArgument", "alpha-as-argument", "bool",
+           /*default=*/"false",
+           "Read each alpha from a new function argument, not a constant">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::dyt::DytDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def DytRaiseNormsPass
+    : InterfacePass<"dyt-raise-norms", "::mlir::FunctionOpInterface"> {
+  let summary = "Recognise LayerNorm, RMSNorm and DyT written in primitive ops";
+  let description = [{
+    Replaces LayerNorm, RMSNorm and DyT written out in linalg-on-tensors
+    ops, as torch-mlir's decompositions and `tosa-to-linalg` produce them,
+    with `dyt.layer_norm`, `dyt.rms_norm` and `dyt.dyt`, so that
+    dyt-replace-norms and dyt-fuse-matmul can work on them. The math is
+    matched, not the packaging: one op per `linalg.generic` or several,
+    row sums as a reduction generic or `linalg.reduce`, keepdim or
+    `tensor.expand_shape`, gamma and beta read through a broadcasting
+    indexing map or a unit-dim reshape, `extf`/`truncf` anywhere (f32, f16,
+    bf16; statistics in f64 as torch-mlir computes the variance). With the
+    reduction over the last dim `C` of `x`:
+    - LayerNorm: `(x - mean(x)) * rsqrt(mean((x - mean(x))^2) + eps)`,
+      times a per-channel `gamma`, plus a per-channel `beta`;
+    - RMSNorm: `x * rsqrt(mean(x^2) + eps)` times a per-channel `gamma`;
+    - DyT: `tanh(alpha * x) * gamma + beta`, `alpha` uniform (a scalar or a
+      one-element tensor), `gamma` and `beta` per-channel along any one dim
+      (the last, or dim 1 of NCHW activations, as ConvNeXt's `weight[:,
+      None, None]`): the `dyt.dyt` gets that dim as its `axis`.
+    `mean(v)` is `sum(v) / C` or `sum(v) * (1/C)`; `rsqrt(v)` may be written
+    `1 / sqrt(v)`, and `a * rsqrt(v)` as `a / sqrt(v)`; squares are
+    `v * v`, `fpowi(v, 2)` or `powf(v, 2.0)`. An absent `beta` becomes a
+    zero splat and an absent `gamma` (a norm without affine part) a one
+    splat. A parameter of another element type, or of shape `1x..xC`, is
+    converted or collapsed (`1x..xC`, `Cx1x1`) to the 1-d tensor of the
+    output's element type.
+    Lookalikes are left alone: a reduction over another dim, a divisor that
+    is not `C` (unbiased variance), epsilon added outside the square root or
+    missing, a gamma that is not per-channel, a per-channel alpha. `C` must
+    be static. The ops of a raised norm are erased once nothing else uses
+    them; a statistic that is also used elsewhere keeps being computed.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::dyt::DytDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // DYT_DIALECT_DYT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,290 @@
+//===- dyt-compare.cpp - A model with its norms vs the same with DyT -------===//
+//
+//   dyt-compare MODEL.mlir [-e FUNC] [--target cpu|nvvm] [--json] [--bench N]
+//               [--replace-options="alpha-attn=0.8 alpha-ffn=0.2"]
+//
+// Takes one model with norms (dyt.layer_norm / dyt.rms_norm, or norms in
+// primitive linalg ops, which dyt-raise-norms raises first), makes its two
+// variants: "norm" (as written) and "dyt" (dyt-replace-norms), and prints
+// them side by side: kernels and row reductions, bytes, flops and
+// transcendental ops (KernelStats.h), the machine code size the target
+// pipeline compiles each to, and with --bench the median time of N calls on
+// seeded random inputs. With --json the last line is one JSON object with a
+// `variants` list.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelStats.h"
+
+#include "dyt/Execution/JitFunction.h"
+#include "dyt/Execution/RandomInputs.h"
+#include "dyt/InitAllDyt.h"
+#include "dyt/Pipelines/CpuPipeline.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+using namespace mlir;
+using namespace mlir::dyt;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                                      cl::desc("<model.mlir>"));
+static cl::opt<std::string>
+    entry("e", cl::desc("The function to compare (default: the only public "
+                        "function with a body)"),
+          cl::value_desc("FUNC"));
+static cl::opt<std::string> target("target",
+                                   cl::desc("Code generation target: cpu or "
+                                            "nvvm"),
+                                   cl::init("cpu"));
+static cl::opt<bool> json("json", cl::desc("End with one JSON object"));
+static cl::opt<unsigned> bench("bench",
+                               cl::desc("Time N calls of each variant on "
+                                        "seeded random inputs"),
+                               cl::value_desc("N"), cl::init(0));
+static cl::opt<unsigned> seed("seed", cl::desc("Seed of the --bench inputs"),
+                              cl::init(1));
+static cl::opt<std::string> replaceOptions(
+    "replace-options",
+    cl::desc("Options of dyt-replace-norms for the dyt variant, e.g. "
+             "\"alpha-attn=0.8 alpha-ffn=0.2\""),
+    cl::init(""));
+
+[[noreturn]] static void fail(const Twine &message) {
+  llvm::errs() << "dyt-compare: error: " << message << "\n";
+  std::exit(1);
+}
+
+namespace {
+
+struct Variant {
+  std::string name;
+  OwningOpRef<ModuleOp> module;
+  KernelStats stats;
+  uint64_t codeBytes = 0;
+  std::optional<double> medianSeconds;
+};
+
+/// Runs `pipeline` (passes on the module, without a `builtin.module(...)`
+/// around them) on `module`.
+void runPasses(ModuleOp module, const Twine &pipeline, const Twine &what) {
+  PassManager pm(module.getContext());
+  std::string error;
+  llvm::raw_string_ostream os(error);
+  if (failed(parsePassPipeline(pipeline.str(), pm, os)))
+    fail("bad pipeline for " + what + ": " + error);
+  if (failed(pm.run(module)))
+    fail(what + " failed on " + inputFile);
+}
+
+func::FuncOp getEntry(ModuleOp module) {
+  if (!entry.empty()) {
+    auto func = module.lookupSymbol<func::FuncOp>(entry);
+    if (!func || func.isExternal())
+      fail("no function @" + entry + " with a body in " + inputFile);
+    return func;
+  }
+  func::FuncOp found;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || func.isPrivate())
+      continue;
+    if (found)
+      fail(inputFile + " has several public functions; pick one with -e");
+    found = func;
+  }
+  if (!found)
+    fail(inputFile + " has no public function with a body");
+  return found;
+}
+
+/// The `name` ops in @funcName of `module`.
+int64_t countOps(ModuleOp module, StringRef funcName, StringRef name) {
+  int64_t count = 0;
+  module.lookupSymbol(funcName)->walk([&](Operation *op) { count += op->getName().getStringRef() == name; });
+  return count;
+}
+
+/// The variant at the linalg level, where its kernels are counted: as
+/// written, with the dyt ops as convert-dyt-to-linalg lowers them. (Not
+/// after linalg-fuse-elementwise-ops, which would fold a norm's per-row
+/// rsqrt into its per-element kernel and count it once per element.)
+KernelStats analyse(ModuleOp module, StringRef funcName) {
+  OwningOpRef<ModuleOp> linalgLevel(module.clone());
+  runPasses(*linalgLevel,
+            "convert-dyt-to-linalg,convert-elementwise-to-linalg,"
+            "func.func(dyt-decompose-aggregate-ops),canonicalize,cse",
+            "the lowering to linalg");
+  return computeKernelStats(linalgLevel->lookupSymbol(funcName));
+}
+
+void compileAndBench(Variant &variant, StringRef funcName) {
+  std::string error;
+  auto build = [](OpPassManager &pm) {
+    buildDytCpuPipeline(pm, DytCpuPipelineOptions());
+  };
+  std::unique_ptr<JitFunction> jit =
+      JitFunction::compile(OwningOpRef<ModuleOp>(variant.module->clone()),
+                           funcName, build, getRuntimeLibraries(), error);
+  if (!jit)
+    fail("the " + variant.name + " variant: " + error);
+  FailureOr<uint64_t> codeBytes = jit->getCodeSize(error);
+  if (failed(codeBytes))
+    fail(error);
+  variant.codeBytes = *codeBytes;
+  if (!bench)
+    return;
+  // The same inputs for both variants, except the dyt variant's extra alpha
+  // arguments (alpha-as-argument), which are drawn after them.
+  std::mt19937_64 rng(seed);
+  std::vector<HostValue> args;
+  for (auto [i, spec] : llvm::enumerate(jit->getArguments())) {
+    FailureOr<HostValue> value = randomHostValue(
+        spec, rng, "argument #" + std::to_string(i), error);
+    if (failed(value))
+      fail("--bench " + error);
+    args.push_back(std::move(*value));
+  }
+  std::vector<HostValue> results;
+  std::vector<double> seconds;
+  for (unsigned i = 0; i <= bench; ++i) {
+    double s = 0;
+    if (failed(jit->call(args, results, error, &s)))
+      fail(error);
+    if (i > 0) // The first call warms up.
+      seconds.push_back(s);
+  }
+  std::sort(seconds.begin(), seconds.end());
+  double median = seconds[seconds.size() / 2];
+  if (seconds.size() % 2 == 0)
+    median = (median + seconds[seconds.size() / 2 - 1]) / 2;
+  variant.medianSeconds = median;
+}
+
+std::string formatCount(std::optional<int64_t> value) {
+  return value ? std::to_string(*value) : std::string("?");
+}
+
+std::string formatRatio(std::optional<double> dyt, std::optional<double> norm) {
+  if (!dyt || !norm || *norm == 0)
+    return "";
+  return llvm::formatv("{0:F2}x", *dyt / *norm).str();
+}
+
+std::optional<double> toDouble(std::optional<int64_t> value) {
+  if (!value)
+    return std::nullopt;
+  return double(*value);
+}
+
+std::string jsonNumber(std::optional<int64_t> value) {
+  return value ? std::to_string(*value) : std::string("null");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  registerAllPasses();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "dyt-compare: one model with its norms, and the same with Dynamic Tanh, "
+      "side by side\n");
+  if (target == "nvvm")
+    fail("--target=nvvm needs dyt-nvvm-pipeline, which this build does not "
+         "have yet; use --target=cpu");
+  if (target != "cpu")
+    fail("unknown --target '" + target + "' (cpu or nvvm)");
+
+  DialectRegistry registry;
+  registerAllDialectsAndExtensions(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> model =
+      parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
+  if (!model)
+    fail("cannot parse " + inputFile);
+  std::string funcName = getEntry(*model).getSymName().str();
+
+  Variant norm{"norm", OwningOpRef<ModuleOp>(model->clone())};
+  runPasses(*norm.module, "func.func(dyt-raise-norms)",
+            "dyt-raise-norms");
+  int64_t layerNorms = countOps(*norm.module, funcName, "dyt.layer_norm");
+  int64_t rmsNorms = countOps(*norm.module, funcName, "dyt.rms_norm");
+  if (layerNorms + rmsNorms == 0)
+    fail("no LayerNorm or RMSNorm in @" + funcName + " of " + inputFile +
+         " (as dyt ops or in primitive ops dyt-raise-norms recognises)");
+  Variant dyt{"dyt", OwningOpRef<ModuleOp>(norm.module->clone())};
+  runPasses(*dyt.module,
+            "dyt-replace-norms{" + replaceOptions + "}",
+            "dyt-replace-norms");
+
+  for (Variant *variant : {&norm, &dyt}) {
+    variant->stats = analyse(*variant->module, funcName);
+    compileAndBench(*variant, funcName);
+  }
+
+  llvm::outs() << "dyt-compare: " << inputFile << " @" << funcName << ": "
+               << layerNorms << " LayerNorm, " << rmsNorms
+               << " RMSNorm -> DyT; target " << target << "\n";
+  llvm::outs() << llvm::formatv("{0,-38}{1,14}{2,14}{3,10}\n", "", "norm",
+                                "dyt", "dyt/norm");
+  auto row = [&](StringRef label, std::optional<int64_t> a,
+                 std::optional<int64_t> b) {
+    llvm::outs() << llvm::formatv("{0,-38}{1,14}{2,14}{3,10}\n", label,
+                                  formatCount(a), formatCount(b),
+                                  formatRatio(toDouble(b), toDouble(a)));
+  };
+  row("kernels (linalg loop nests)", norm.stats.kernels, dyt.stats.kernels);
+  row("row reductions", norm.stats.reductions, dyt.stats.reductions);
+  row("bytes read + written (static)", norm.stats.bytes, dyt.stats.bytes);
+  row("flops", norm.stats.flops, dyt.stats.flops);
+  row("transcendental ops", norm.stats.transcendentals,
+      dyt.stats.transcendentals);
+  row("machine code (bytes of .text)", int64_t(norm.codeBytes),
+      int64_t(dyt.codeBytes));
+  if (bench)
+    llvm::outs() << llvm::formatv(
+        "{0,-38}{1,14}{2,14}{3,10}\n",
+        llvm::formatv("median time of {0} calls (ms)", unsigned(bench)).str(),
+        llvm::formatv("{0:F3}", *norm.medianSeconds * 1e3).str(),
+        llvm::formatv("{0:F3}", *dyt.medianSeconds * 1e3).str(),
+        formatRatio(dyt.medianSeconds, norm.medianSeconds));
+
+  if (json) {
+    llvm::outs() << "{\"model\": \"" << inputFile << "\", \"function\": \""
+                 << funcName << "\", \"target\": \"" << target
+                 << "\", \"variants\": [";
+    for (Variant *variant : {&norm, &dyt}) {
+      const KernelStats &s = variant->stats;
+      llvm::outs() << (variant == &norm ? "" : ", ") << "{\"name\": \""
+                   << variant->name << "\", \"kernels\": " << s.kernels
+                   << ", \"reductions\": " << s.reductions
+                   << ", \"bytes\": " << jsonNumber(s.bytes)
+                   << ", \"flops\": " << jsonNumber(s.flops)
+                   << ", \"transcendentals\": "
+                   << jsonNumber(s.transcendentals)
+                   << ", \"code_bytes\": " << variant->codeBytes;
+      if (variant->medianSeconds)
+        llvm::outs() << ", \"median_s\": "
+                     << llvm::format("%.9g", *variant->medianSeconds);
+      llvm::outs() << "}";
+    }
+    llvm::outs() << "]}\n";
+  }
+  return 0;
+}
