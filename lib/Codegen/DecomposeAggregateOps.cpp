@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 
 namespace mlir {
 namespace dyt {
@@ -29,8 +30,14 @@ struct DytDecomposeAggregateOpsPass
           DytDecomposeAggregateOpsPass> {
   void runOnOperation() override {
     SmallVector<linalg::AggregatedOpInterface> ops;
-    getOperation()->walk(
-        [&](linalg::AggregatedOpInterface op) { ops.push_back(op); });
+    // On tensors only: upstream's decompositions build tensor ops (on a
+    // bufferized softmax they would mix memrefs and tensors); a memref one
+    // is left to dyt-check-lowered-to-llvm to report.
+    getOperation()->walk([&](linalg::AggregatedOpInterface op) {
+      if (auto dps = dyn_cast<DestinationStyleOpInterface>(op.getOperation());
+          dps && dps.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
     IRRewriter rewriter(&getContext());
     for (linalg::AggregatedOpInterface op : ops) {
       rewriter.setInsertionPoint(op);

@@ -42,7 +42,7 @@ struct ComputeInF32 : OpRewritePattern<OpTy> {
       wide = shaped.clone(wide);
     Location loc = op.getLoc();
     Value input = arith::ExtFOp::create(rewriter, loc, wide, op.getOperand());
-    Value result = OpTy::create(rewriter, loc, input);
+    Value result = OpTy::create(rewriter, loc, input, op.getFastmath());
     rewriter.replaceOpWithNewOp<arith::TruncFOp>(op, type, result);
     return success();
   }

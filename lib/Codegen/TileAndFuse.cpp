@@ -77,7 +77,9 @@ bool isFusableProducer(Operation *op) {
   SmallVector<IteratorType> iterators = linalgOp.getIteratorTypesArray();
   if (op->use_empty() || hasEmptyLoop(linalgOp) ||
       !hasTileableResults(linalgOp) ||
-      llvm::any_of(ArrayRef(iterators).drop_back(), [](IteratorType t) {
+      // (No loops: a 0-d op; drop_back() of nothing is undefined.)
+      llvm::any_of(ArrayRef(iterators).drop_back(iterators.empty() ? 0 : 1),
+                   [](IteratorType t) {
         return t == IteratorType::reduction;
       }))
     return false;

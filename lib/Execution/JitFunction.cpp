@@ -221,7 +221,8 @@ JitFunction::~JitFunction() = default;
 std::unique_ptr<JitFunction>
 JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
                      function_ref<void(OpPassManager &)> buildPipeline,
-                     ArrayRef<std::string> sharedLibs, std::string &error) {
+                     ArrayRef<std::string> sharedLibs, std::string &error,
+                     bool keepObjectCode) {
   static std::once_flag initTarget;
   std::call_once(initTarget, [] {
     llvm::InitializeNativeTarget();
@@ -247,9 +248,16 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
   // The caller's buffers are inputs, not scratch space: bufferization must
   // not write into them (it would, e.g., accumulate a matmul into its `outs`
   // argument), or a second call would see different inputs.
-  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
     if (isa<TensorType>(func.getArgument(i).getType()))
       func.setArgAttr(i, "bufferization.writable", BoolAttr::get(context, false));
+    // Our own argument attributes (dyt.alpha_init, dyt.role) describe the
+    // model, not the code: LLVM's translation would warn about each.
+    if (DictionaryAttr attrs = func.getArgAttrDict(i))
+      for (NamedAttribute attr : attrs)
+        if (attr.getName().strref().starts_with("dyt."))
+          func.removeArgAttr(i, attr.getName());
+  }
 
   PassManager pm(module->getContext());
   buildPipeline(pm);
@@ -278,8 +286,8 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   options.sharedLibPaths = libs;
-  // Keeps the object code, which getCodeSize measures.
-  options.enableObjectDump = true;
+  options.enableObjectDump = keepObjectCode;
+  jit->objectCodeKept = keepObjectCode;
   auto engine =
       ExecutionEngine::create(*module, options, std::move(*targetMachine));
   if (!engine) {
@@ -419,6 +427,10 @@ LogicalResult JitFunction::call(ArrayRef<HostValue> args,
 }
 
 FailureOr<uint64_t> JitFunction::getCodeSize(std::string &error) const {
+  if (!objectCodeKept) {
+    error = "the object code of @" + name + " was not kept (keepObjectCode)";
+    return failure();
+  }
   SmallString<128> path;
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("dyt-code", "o", path)) {

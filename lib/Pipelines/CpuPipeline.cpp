@@ -61,7 +61,7 @@ void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
 } // namespace
 
 /// dyt ops and elementwise arith/math ops on tensors to linalg.
-static void addLoweringToLinalg(OpPassManager &pm) {
+void mlir::dyt::addDytLoweringToLinalg(OpPassManager &pm) {
   pm.addPass(dyt::createConvertDytToLinalgPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(dyt::createDytDecomposeAggregateOpsPass());
@@ -79,7 +79,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
     fusion.vectorBits = options.vectorBits;
     pm.addNestedPass<func::FuncOp>(createDytFuseMatmulPass(fusion));
   }
-  addLoweringToLinalg(pm);
+  addDytLoweringToLinalg(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -116,7 +116,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
 }
 
 void mlir::dyt::buildDytCpuReferencePipeline(OpPassManager &pm) {
-  addLoweringToLinalg(pm);
+  addDytLoweringToLinalg(pm);
   addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   addLoweringToLLVM(pm, /*reassociateReductions=*/false);

@@ -11,6 +11,7 @@
 // RUN: not dyt-compare %s -e missing 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not dyt-compare %s -e two_norms --replace-options="alpha=0" 2>&1 | FileCheck %s --check-prefix=ALPHA
 // RUN: dyt-compare %s -e dynamic --json | FileCheck %s --check-prefix=DYNAMIC
+// RUN: dyt-compare %s -e calls_block --json | FileCheck %s --check-prefix=CALLS
 // RUN: not dyt-compare %s -e dynamic --bench 2 2>&1 | FileCheck %s --check-prefix=DYNBENCH
 
 // VIT: dyt-compare: {{.*}}vit_block_small.mlir @vit_block: 2 LayerNorm, 0 RMSNorm -> DyT; target cpu
@@ -27,7 +28,7 @@
 // TABLE: bytes read + written (static)
 // TABLE: flops
 // TABLE: transcendental ops
-// TABLE: machine code (bytes of .text)
+// TABLE: machine code of @two_norms (.text)
 
 // NONORM: dyt-compare: error: no LayerNorm or RMSNorm in
 // SEVERAL: dyt-compare: error: {{.*}} has several public functions; pick one with -e
@@ -51,6 +52,21 @@ func.func @two_norms(%x: tensor<8x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32
 func.func @dynamic(%x: tensor<?x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32>) -> tensor<?x96xf32> {
   %l = dyt.layer_norm %x gamma(%g : tensor<96xf32>) beta(%b : tensor<96xf32>) : tensor<?x96xf32> -> tensor<?x96xf32>
   return %l : tensor<?x96xf32>
+}
+
+// The norm in a private callee counts: @calls_block and what it calls are
+// compared (and compiled, for the code size), not the rest of the module.
+// CALLS: @calls_block: 1 LayerNorm, 0 RMSNorm -> DyT
+// CALLS: "function": "calls_block", "target": "cpu", "variants": [{"name": "norm", "kernels": {{[0-9]+}}, "reductions": 2,
+// CALLS-SAME: {"name": "dyt", "kernels": 1, "reductions": 0,
+func.func private @block(%x: tensor<8x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32>) -> tensor<8x96xf32> {
+  %l = dyt.layer_norm %x gamma(%g : tensor<96xf32>) beta(%b : tensor<96xf32>) : tensor<8x96xf32> -> tensor<8x96xf32>
+  return %l : tensor<8x96xf32>
+}
+
+func.func @calls_block(%x: tensor<8x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32>) -> tensor<8x96xf32> {
+  %y = func.call @block(%x, %g, %b) : (tensor<8x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<8x96xf32>
+  return %y : tensor<8x96xf32>
 }
 
 func.func @no_norm(%x: tensor<8x96xf32>) -> tensor<8x96xf32> {

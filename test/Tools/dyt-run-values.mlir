@@ -2,6 +2,9 @@
 // results (returned as a struct), a scalar result, f16/bf16 .npy conversion.
 // REQUIRES: numpy
 // RUN: rm -rf %t && mkdir -p %t
+// Our argument attributes (alpha-as-argument's dyt.alpha_init, dyt.role) are
+// dropped before LLVM translation, which would warn about each.
+// RUN: dyt-run %s -e annotated --random 2>&1 | FileCheck %s --check-prefix=ANNOTATED --allow-empty --implicit-check-not=warning
 // RUN: %python -c "import numpy as np; np.save('%t/i.npy', np.arange(6, dtype=np.int32).reshape(2, 3)); np.save('%t/k.npy', np.array(7, np.int64)); np.save('%t/h.npy', np.array([1.5, -2.25], np.float16)); np.save('%t/b.npy', np.array([1.0, 3.0], np.float32))"
 // RUN: dyt-run %s -e ints --input %t/i.npy --input %t/k.npy --output %t/o0.npy --output %t/o1.npy --output %t/o2.npy
 // RUN: %python -c "import numpy as np; a, b, c = (np.load('%t/o%%d.npy' %% i) for i in range(3)); f = lambda v: ' '.join(map(str, v.ravel().tolist())); print(a.dtype, a.shape, f(a), '|', b.dtype, f(b), '|', c.dtype, c.shape, f(c))" | FileCheck %s --check-prefix=INTS
@@ -32,4 +35,12 @@ func.func @floats(%h: tensor<2xf16>, %b: tensor<2xbf16>) -> (tensor<2xf16>, tens
   %h2 = arith.addf %h, %h : tensor<2xf16>
   %b2 = arith.addf %b, %b : tensor<2xbf16>
   return %h2, %b2 : tensor<2xf16>, tensor<2xbf16>
+}
+
+// ANNOTATED-NOT: warning
+func.func @annotated(%x: tensor<4xf32>, %alpha: f32 {dyt.alpha_init = 5.000000e-01 : f32, dyt.role = "ffn"}) -> tensor<4xf32> {
+  %g = arith.constant dense<1.0> : tensor<4xf32>
+  %b = arith.constant dense<0.0> : tensor<4xf32>
+  %y = dyt.dyt %x alpha(%alpha : f32) gamma(%g : tensor<4xf32>) beta(%b : tensor<4xf32>) : tensor<4xf32> -> tensor<4xf32>
+  return %y : tensor<4xf32>
 }

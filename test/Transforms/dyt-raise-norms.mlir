@@ -136,15 +136,15 @@
 // DYT-ARGS-NOT:   {{linalg\.|math\.|tensor\.|dyt\.|arith\.(addf|subf|mulf|divf|extf|truncf)}}
 // DYT-ARGS:       return %[[Y]]
 
-// The dense<5.0e-01> : tensor<1xT> alpha (inline splat) is read as the dyt's
-// alpha; canonicalize then folds the one-element splat to a T scalar.
+// The dense<5.0e-01> : tensor<1xT> alpha (inline splat) is a constant: the
+// dyt's alpha is that value as an f32 scalar.
 // DYT-PARAMS-LABEL: func.func @main(
 // DYT-PARAMS-SAME:   %[[X:[^:]*]]: tensor<2x5x32x[[T]]>)
 // DYT-PARAMS-DAG:   %[[B:.*]] = arith.constant dense_resource<torch_tensor_32_torch.[[TT]]_1> : tensor<32x[[T]]>
 // DYT-PARAMS-DAG:   %[[G:.*]] = arith.constant dense_resource<torch_tensor_32_torch.[[TT]]> : tensor<32x[[T]]>
-// DYT-PARAMS-DAG:   %[[A:.*]] = arith.constant 5.000000e-01 : [[T]]
+// DYT-PARAMS-DAG:   %[[A:.*]] = arith.constant 5.000000e-01 : f32
 // DYT-PARAMS-NOT:   {{linalg\.|math\.|tensor\.|dyt\.|arith\.(addf|subf|mulf|divf|extf|truncf)}}
-// DYT-PARAMS:       %[[Y:.*]] = dyt.dyt %[[X]] alpha(%[[A]] : [[T]]) gamma(%[[G]] : tensor<32x[[T]]>) beta(%[[B]] : tensor<32x[[T]]>) : tensor<2x5x32x[[T]]> -> tensor<2x5x32x[[T]]>
+// DYT-PARAMS:       %[[Y:.*]] = dyt.dyt %[[X]] alpha(%[[A]] : f32) gamma(%[[G]] : tensor<32x[[T]]>) beta(%[[B]] : tensor<32x[[T]]>) : tensor<2x5x32x[[T]]> -> tensor<2x5x32x[[T]]>
 // DYT-PARAMS-NOT:   {{linalg\.|math\.|tensor\.|dyt\.|arith\.(addf|subf|mulf|divf|extf|truncf)}}
 // DYT-PARAMS:       return %[[Y]]
 
@@ -655,16 +655,15 @@ func.func @dyt_scalar_arg_alpha(%x: tensor<4x64xf32>, %a: f32, %g: tensor<64xf32
 
 // -----
 
-// Regression: an f64 scalar alpha (truncf'd to f32 in the body) becomes
-// an f32 alpha through arith.truncf.
+// Regression: an f64 scalar alpha argument (truncf'd to f32 in the body)
+// becomes an f32 alpha through arith.truncf.
 // CHECK-LABEL: func.func @dyt_f64_alpha(
-// CHECK:         %[[A64:.*]] = arith.constant 5.000000e-01 : f64
+// CHECK-SAME:    %[[A64:[^:]*]]: f64
 // CHECK:         %[[A:.*]] = arith.truncf %[[A64]] : f64 to f32
 // CHECK:         dyt.dyt %{{.*}} alpha(%[[A]] : f32)
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #ch = affine_map<(d0, d1) -> (d1)>
-func.func @dyt_f64_alpha(%x: tensor<4x64xf32>, %g: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<4x64xf32> {
-  %a = arith.constant 5.000000e-01 : f64
+func.func @dyt_f64_alpha(%x: tensor<4x64xf32>, %a: f64, %g: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<4x64xf32> {
   %e = tensor.empty() : tensor<4x64xf32>
   %y = linalg.generic {indexing_maps = [#id, #ch, #ch, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %g, %b : tensor<4x64xf32>, tensor<64xf32>, tensor<64xf32>) outs(%e : tensor<4x64xf32>) {
   ^bb0(%xi: f32, %gi: f32, %bi: f32, %o: f32):
@@ -728,4 +727,131 @@ func.func @dyt_mixed_channel_dims(%x: tensor<2x8x8x5xf32>, %a: f32, %g: tensor<8
     linalg.yield %r : f32
   } -> tensor<2x8x8x5xf32>
   return %y : tensor<2x8x8x5xf32>
+}
+
+// -----
+
+// Regression: an f32 LayerNorm whose result is then rounded to bf16
+// (`.to(torch.bfloat16)` after the norm) is normalised in f32 and the result
+// rounded, not computed on rounded inputs.
+// CHECK-LABEL: func.func @layer_norm_then_bf16(
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x32xf32>, %[[G:[^:]*]]: tensor<32xf32>, %[[B:[^:]*]]: tensor<32xf32>)
+// CHECK:         %[[N:.*]] = dyt.layer_norm %[[X]] gamma(%[[G]] : tensor<32xf32>) beta(%[[B]] : tensor<32xf32>) : tensor<4x32xf32> -> tensor<4x32xf32>
+// CHECK:         %[[R:.*]] = arith.truncf %[[N]] : tensor<4x32xf32> to tensor<4x32xbf16>
+// CHECK:         return %[[R]]
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0, 0)>
+#c2 = affine_map<(d0, d1) -> (d1)>
+func.func @layer_norm_then_bf16(%x: tensor<4x32xf32>, %g: tensor<32xf32>, %b: tensor<32xf32>) -> tensor<4x32xbf16> {
+  %zero = arith.constant 0.0 : f32
+  %c = arith.constant 32.0 : f32
+  %eps = arith.constant 1.0e-05 : f32
+  %e1 = tensor.empty() : tensor<4x1xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e1 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %s = linalg.generic {indexing_maps = [#id2, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x32xf32>) outs(%z : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %e = tensor.empty() : tensor<4x32xf32>
+  %xc = linalg.generic {indexing_maps = [#id2, #row, #id2], iterator_types = ["parallel", "parallel"]} ins(%x, %s : tensor<4x32xf32>, tensor<4x1xf32>) outs(%e : tensor<4x32xf32>) {
+  ^bb0(%in: f32, %sum: f32, %o: f32):
+    %m = arith.divf %sum, %c : f32
+    %d = arith.subf %in, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<4x32xf32>
+  %v = linalg.generic {indexing_maps = [#id2, #row], iterator_types = ["parallel", "reduction"]} ins(%xc : tensor<4x32xf32>) outs(%z : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %sq = arith.mulf %in, %in : f32
+    %a = arith.addf %sq, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %eb = tensor.empty() : tensor<4x32xbf16>
+  %y = linalg.generic {indexing_maps = [#id2, #row, #c2, #c2, #id2], iterator_types = ["parallel", "parallel"]} ins(%xc, %v, %g, %b : tensor<4x32xf32>, tensor<4x1xf32>, tensor<32xf32>, tensor<32xf32>) outs(%eb : tensor<4x32xbf16>) {
+  ^bb0(%in: f32, %var: f32, %gi: f32, %bi: f32, %o: bf16):
+    %mv = arith.divf %var, %c : f32
+    %ve = arith.addf %mv, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %n = arith.mulf %in, %r : f32
+    %ng = arith.mulf %n, %gi : f32
+    %nb = arith.addf %ng, %bi : f32
+    %t = arith.truncf %nb : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<4x32xbf16>
+  return %y : tensor<4x32xbf16>
+}
+
+// -----
+
+// Regression: gamma read reversed (gamma[7 - c]) varies along the channel
+// but is not gamma[c]: not raised.
+// CHECK-LABEL: func.func @dyt_reversed_gamma(
+// CHECK-NOT:     dyt.dyt
+#idr = affine_map<(d0, d1) -> (d0, d1)>
+#rev = affine_map<(d0, d1) -> (7 - d1)>
+#chr = affine_map<(d0, d1) -> (d1)>
+func.func @dyt_reversed_gamma(%x: tensor<4x8xf32>, %a: f32, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#idr, #rev, #chr, #idr], iterator_types = ["parallel", "parallel"]} ins(%x, %g, %b : tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%xi: f32, %gi: f32, %bi: f32, %o: f32):
+    %ax = arith.mulf %a, %xi : f32
+    %t = math.tanh %ax : f32
+    %tg = arith.mulf %t, %gi : f32
+    %r = arith.addf %tg, %bi : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Regression: a 0-d alpha tensor (nn.Parameter(torch.tensor(0.5))) is used
+// as it is.
+// CHECK-LABEL: func.func @dyt_0d_alpha(
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xf32>, %[[A:[^:]*]]: tensor<f32>
+// CHECK:         dyt.dyt %[[X]] alpha(%[[A]] : tensor<f32>)
+#id0 = affine_map<(d0, d1) -> (d0, d1)>
+#sc0 = affine_map<(d0, d1) -> ()>
+#ch0 = affine_map<(d0, d1) -> (d1)>
+func.func @dyt_0d_alpha(%x: tensor<4x8xf32>, %a: tensor<f32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#id0, #sc0, #ch0, #ch0, #id0], iterator_types = ["parallel", "parallel"]} ins(%x, %a, %g, %b : tensor<4x8xf32>, tensor<f32>, tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%xi: f32, %ai: f32, %gi: f32, %bi: f32, %o: f32):
+    %ax = arith.mulf %ai, %xi : f32
+    %t = math.tanh %ax : f32
+    %tg = arith.mulf %t, %gi : f32
+    %r = arith.addf %tg, %bi : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Regression: ops nested in an erased dead op (an unused scf.if feeding the
+// raised generic) are not visited afterwards.
+// CHECK-LABEL: func.func @dead_region_input(
+// CHECK-NOT:     scf.if
+// CHECK:         dyt.dyt
+#idu = affine_map<(d0, d1) -> (d0, d1)>
+#chu = affine_map<(d0, d1) -> (d1)>
+func.func @dead_region_input(%x: tensor<4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>, %a: f32, %c: i1, %z: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %j = scf.if %c -> tensor<4x8xf32> {
+    %q = arith.addf %z, %z : tensor<4x8xf32>
+    %q2 = arith.mulf %q, %q : tensor<4x8xf32>
+    scf.yield %q2 : tensor<4x8xf32>
+  } else {
+    scf.yield %z : tensor<4x8xf32>
+  }
+  %e = tensor.empty() : tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [#idu, #chu, #chu, #idu, #idu], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %g, %b, %j : tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%xi: f32, %gi: f32, %bi: f32, %ji: f32, %o: f32):
+    %m = arith.mulf %a, %xi : f32
+    %t = math.tanh %m : f32
+    %s = arith.mulf %t, %gi : f32
+    %y = arith.addf %s, %bi : f32
+    linalg.yield %y : f32
+  } -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
 }

@@ -156,3 +156,48 @@ func.func @caller(%x: tensor<4x64xf32>, %g: tensor<64xf32>) -> tensor<4x64xf32> 
   %y = func.call @callee(%x, %g) : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
+
+// -----
+
+// An FFN norm whose next block's norm is not a dyt op (or is absent): only
+// the contractions its projections reach first count, so the next block's
+// Q K^T, reached through the residual, does not make it an attention norm.
+// CHECK-LABEL: func.func @ffn_before_unraised_block(
+// CHECK:         dyt.dyt {{.*}} {dyt.role = "ffn"}
+func.func @ffn_before_unraised_block(%x: tensor<8x16xf32>, %g: tensor<16xf32>, %w1: tensor<16x16xf32>, %w2: tensor<16x16xf32>, %wq: tensor<16x16xf32>, %wk: tensor<16x16xf32>) -> tensor<8x8xf32> {
+  %n = dyt.rms_norm %x gamma(%g : tensor<16xf32>) : tensor<8x16xf32> -> tensor<8x16xf32>
+  %e = tensor.empty() : tensor<8x16xf32>
+  %cst = arith.constant 0.0 : f32
+  %z = linalg.fill ins(%cst : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %h = linalg.matmul ins(%n, %w1 : tensor<8x16xf32>, tensor<16x16xf32>) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %t = math.tanh %h : tensor<8x16xf32>
+  %d = linalg.matmul ins(%t, %w2 : tensor<8x16xf32>, tensor<16x16xf32>) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %r = arith.addf %x, %d : tensor<8x16xf32>
+  %q = linalg.matmul ins(%r, %wq : tensor<8x16xf32>, tensor<16x16xf32>) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %k = linalg.matmul ins(%r, %wk : tensor<8x16xf32>, tensor<16x16xf32>) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %e2 = tensor.empty() : tensor<8x8xf32>
+  %z2 = linalg.fill ins(%cst : f32) outs(%e2 : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %s = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%q, %k : tensor<8x16xf32>, tensor<8x16xf32>) outs(%z2 : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %s : tensor<8x8xf32>
+}
+
+// -----
+
+// Cross-attention: the norm feeds Q only; K comes from the encoder's output
+// through a projection (an activation, not a weight): attention.
+// CHECK-LABEL: func.func @cross_attention(
+// CHECK:         dyt.dyt {{.*}} {dyt.role = "attention"}
+func.func @cross_attention(%x: tensor<8x16xf32>, %enc: tensor<5x16xf32>, %g: tensor<16xf32>, %wq: tensor<16x16xf32>, %wk: tensor<16x16xf32>) -> tensor<8x5xf32> {
+  %n = dyt.rms_norm %x gamma(%g : tensor<16xf32>) : tensor<8x16xf32> -> tensor<8x16xf32>
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x16xf32>
+  %z = linalg.fill ins(%cst : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %q = linalg.matmul ins(%n, %wq : tensor<8x16xf32>, tensor<16x16xf32>) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %ek = tensor.empty() : tensor<5x16xf32>
+  %zk = linalg.fill ins(%cst : f32) outs(%ek : tensor<5x16xf32>) -> tensor<5x16xf32>
+  %k = linalg.matmul ins(%enc, %wk : tensor<5x16xf32>, tensor<16x16xf32>) outs(%zk : tensor<5x16xf32>) -> tensor<5x16xf32>
+  %es = tensor.empty() : tensor<8x5xf32>
+  %zs = linalg.fill ins(%cst : f32) outs(%es : tensor<8x5xf32>) -> tensor<8x5xf32>
+  %s = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%q, %k : tensor<8x16xf32>, tensor<5x16xf32>) outs(%zs : tensor<8x5xf32>) -> tensor<8x5xf32>
+  return %s : tensor<8x5xf32>
+}

@@ -26,8 +26,12 @@ static bool isFlop(Operation *op) {
               arith::UIToFPOp>(op);
 }
 
+/// Unset for a dynamic shape or a type without a bit width (index).
 static std::optional<int64_t> getBytes(Type type) {
   auto shaped = dyn_cast<ShapedType>(type);
+  Type element = shaped ? shaped.getElementType() : type;
+  if (!element.isIntOrFloat())
+    return std::nullopt;
   if (!shaped)
     return (type.getIntOrFloatBitWidth() + 7) / 8;
   if (!shaped.hasStaticShape())
@@ -43,9 +47,10 @@ static void add(std::optional<int64_t> &total, std::optional<int64_t> term) {
     total.reset();
 }
 
-KernelStats mlir::dyt::computeKernelStats(Operation *func) {
+KernelStats mlir::dyt::computeKernelStats(ArrayRef<Operation *> funcs) {
   KernelStats stats;
-  func->walk([&](linalg::LinalgOp op) {
+  for (Operation *func : funcs)
+    func->walk([&](linalg::LinalgOp op) {
     if (isa<linalg::FillOp>(op))
       return;
     ++stats.kernels;
@@ -81,6 +86,6 @@ KernelStats mlir::dyt::computeKernelStats(Operation *func) {
     }
     add(stats.flops, *domain * flops);
     add(stats.transcendentals, *domain * transcendentals);
-  });
+    });
   return stats;
 }

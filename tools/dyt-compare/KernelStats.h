@@ -26,12 +26,12 @@ struct KernelStats {
   std::optional<int64_t> bytes = 0, flops = 0, transcendentals = 0;
 };
 
-/// The stats of the linalg ops in `func`. `bytes` counts every input once
+/// The stats of the linalg ops in `funcs`. `bytes` counts every input once
 /// and every output once, twice when its old value is read (an
 /// accumulator); `flops` every float arith/math op of a body once per
 /// iteration; `transcendentals` the math ops among them (tanh, exp, rsqrt,
 /// sqrt, erf, ...).
-KernelStats computeKernelStats(Operation *func);
+KernelStats computeKernelStats(ArrayRef<Operation *> funcs);
 
 } // namespace dyt
 } // namespace mlir

@@ -27,6 +27,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -111,10 +112,27 @@ func::FuncOp getEntry(ModuleOp module) {
   return found;
 }
 
-/// The `name` ops in @funcName of `module`.
+/// @funcName and the functions it calls, directly or not.
+SmallVector<Operation *> getReachableFunctions(ModuleOp module,
+                                               StringRef funcName) {
+  SmallVector<Operation *> funcs = {module.lookupSymbol(funcName)};
+  DenseSet<Operation *> seen(funcs.begin(), funcs.end());
+  for (size_t i = 0; i < funcs.size(); ++i)
+    funcs[i]->walk([&](func::CallOp call) {
+      Operation *callee = module.lookupSymbol(call.getCallee());
+      if (callee && seen.insert(callee).second)
+        funcs.push_back(callee);
+    });
+  return funcs;
+}
+
+/// The `name` ops in @funcName of `module` and what it calls.
 int64_t countOps(ModuleOp module, StringRef funcName, StringRef name) {
   int64_t count = 0;
-  module.lookupSymbol(funcName)->walk([&](Operation *op) { count += op->getName().getStringRef() == name; });
+  for (Operation *func : getReachableFunctions(module, funcName))
+    func->walk([&](Operation *op) {
+      count += op->getName().getStringRef() == name;
+    });
   return count;
 }
 
@@ -124,11 +142,40 @@ int64_t countOps(ModuleOp module, StringRef funcName, StringRef name) {
 /// rsqrt into its per-element kernel and count it once per element.)
 KernelStats analyse(ModuleOp module, StringRef funcName) {
   OwningOpRef<ModuleOp> linalgLevel(module.clone());
-  runPasses(*linalgLevel,
-            "convert-dyt-to-linalg,convert-elementwise-to-linalg,"
-            "func.func(dyt-decompose-aggregate-ops),canonicalize,cse",
-            "the lowering to linalg");
-  return computeKernelStats(linalgLevel->lookupSymbol(funcName));
+  PassManager pm(module.getContext());
+  addDytLoweringToLinalg(pm);
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (failed(pm.run(*linalgLevel)))
+    fail("the lowering to linalg failed on " + inputFile);
+  return computeKernelStats(getReachableFunctions(*linalgLevel, funcName));
+}
+
+/// `module` with only @funcName and what it calls, so that the code size
+/// compiled from it is theirs.
+OwningOpRef<ModuleOp> keepOnlyReachable(ModuleOp module, StringRef funcName) {
+  OwningOpRef<ModuleOp> kept(module.clone());
+  SmallVector<Operation *> reachable = getReachableFunctions(*kept, funcName);
+  DenseSet<Operation *> keep(reachable.begin(), reachable.end());
+  for (auto func : llvm::make_early_inc_range(kept->getOps<func::FuncOp>()))
+    if (!keep.contains(func))
+      func.erase();
+  return kept;
+}
+
+/// `text` as a JSON string literal.
+std::string jsonString(StringRef text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      out += llvm::formatv("\\u{0:x-4}", unsigned(c)).str();
+      continue;
+    }
+    if (c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + "\"";
 }
 
 void compileAndBench(Variant &variant, StringRef funcName) {
@@ -136,9 +183,9 @@ void compileAndBench(Variant &variant, StringRef funcName) {
   auto build = [](OpPassManager &pm) {
     buildDytCpuPipeline(pm, DytCpuPipelineOptions());
   };
-  std::unique_ptr<JitFunction> jit =
-      JitFunction::compile(OwningOpRef<ModuleOp>(variant.module->clone()),
-                           funcName, build, getRuntimeLibraries(), error);
+  std::unique_ptr<JitFunction> jit = JitFunction::compile(
+      keepOnlyReachable(*variant.module, funcName), funcName, build,
+      getRuntimeLibraries(), error, /*keepObjectCode=*/true);
   if (!jit)
     fail("the " + variant.name + " variant: " + error);
   FailureOr<uint64_t> codeBytes = jit->getCodeSize(error);
@@ -255,7 +302,7 @@ int main(int argc, char **argv) {
   row("flops", norm.stats.flops, dyt.stats.flops);
   row("transcendental ops", norm.stats.transcendentals,
       dyt.stats.transcendentals);
-  row("machine code (bytes of .text)", int64_t(norm.codeBytes),
+  row("machine code of @" + funcName + " (.text)", int64_t(norm.codeBytes),
       int64_t(dyt.codeBytes));
   if (bench)
     llvm::outs() << llvm::formatv(
@@ -266,9 +313,10 @@ int main(int argc, char **argv) {
         formatRatio(dyt.medianSeconds, norm.medianSeconds));
 
   if (json) {
-    llvm::outs() << "{\"model\": \"" << inputFile << "\", \"function\": \""
-                 << funcName << "\", \"target\": \"" << target
-                 << "\", \"variants\": [";
+    llvm::outs() << "{\"model\": " << jsonString(inputFile)
+                 << ", \"function\": " << jsonString(funcName)
+                 << ", \"target\": " << jsonString(target)
+                 << ", \"variants\": [";
     for (Variant *variant : {&norm, &dyt}) {
       const KernelStats &s = variant->stats;
       llvm::outs() << (variant == &norm ? "" : ", ") << "{\"name\": \""

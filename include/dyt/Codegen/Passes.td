@@ -185,12 +185,13 @@ def DytExpandBf16ConversionsPass : Pass<"dyt-expand-bf16-conversions"> {
 def DytDecomposeAggregateOpsPass
     : InterfacePass<"dyt-decompose-aggregate-ops",
                     "::mlir::FunctionOpInterface"> {
-  let summary = "Decompose aggregate linalg ops (linalg.softmax) into generics";
+  let summary = "Decompose aggregate linalg ops on tensors (linalg.softmax)";
   let description = [{
     `linalg.softmax` and the other ops implementing
     `AggregatedOpInterface` have no loop lowering of their own: bufferized
     as they are, they end as memref ops that nothing lowers further. This
-    pass replaces each with the linalg ops its `decomposeOperation` gives
+    pass replaces each one on tensors (upstream's decompositions build
+    tensor ops) with the linalg ops its `decomposeOperation` gives
     (for softmax: a max reduction, `exp(x - max)`, a sum reduction and a
     division), which the CPU pipelines tile, vectorize and lower like any
     other generic.
@@ -204,14 +205,15 @@ def DytDecomposeAggregateOpsPass
 }
 
 def DytExpandMathPass : Pass<"dyt-expand-math"> {
-  let summary = "Expand the math ops LLVM has no lowering for (erf, erfc, fpowi)";
+  let summary = "Expand f32/f16/bf16 erf and erfc, and vector fpowi, into arithmetic";
   let description = [{
     `convert-to-llvm` lowers `math` ops with an LLVM intrinsic (exp, log,
     sqrt, tanh through libm...) and leaves the others in place, which then
     fail translation to LLVM IR. GELU as PyTorch's `nn.GELU()` computes it
     needs `math.erf`. This pass rewrites `math.erf` and `math.erfc` on f32
     scalars and vectors with upstream's polynomial approximations (which
-    keep vector code vectorized), and computes f16/bf16 ones in f32.
+    keep vector code vectorized), and computes f16/bf16 ones in f32. An f64
+    one is left (dyt-check-lowered-to-llvm then reports it).
     `math.fpowi` (torch-mlir squares with it) lowers to `llvm.intr.powi`,
     whose exponent must be a scalar: once vectorized it is a vector, so it
     is expanded with upstream's `math-expand-ops` pattern (multiplications

@@ -65,10 +65,12 @@ public:
   /// calls never modify the caller's buffers.
   /// `sharedLibs` are loaded into the JIT (e.g. libomp). On failure returns
   /// null and sets `error`; diagnostics go to the context's handler.
+  /// `keepObjectCode` keeps a copy of the machine code for getCodeSize.
   static std::unique_ptr<JitFunction>
   compile(OwningOpRef<ModuleOp> module, StringRef funcName,
           function_ref<void(OpPassManager &)> buildPipeline,
-          ArrayRef<std::string> sharedLibs, std::string &error);
+          ArrayRef<std::string> sharedLibs, std::string &error,
+          bool keepObjectCode = false);
 
   ArrayRef<ValueSpec> getArguments() const { return arguments; }
   ArrayRef<ValueSpec> getResults() const { return results; }
@@ -81,8 +83,9 @@ public:
   LogicalResult call(ArrayRef<HostValue> args, std::vector<HostValue> &out,
                      std::string &error, double *seconds = nullptr);
 
-  /// Bytes of machine code (the object file's text sections) the function
-  /// and everything it calls in the module were compiled to.
+  /// Bytes of machine code (the object file's text sections) the module
+  /// was compiled to: every function in it, and the C-interface wrapper of
+  /// the entry. Needs `keepObjectCode` at compile time.
   FailureOr<uint64_t> getCodeSize(std::string &error) const;
 
 private:
@@ -91,6 +94,7 @@ private:
   std::string name;
   SmallVector<ValueSpec> arguments, results;
   std::unique_ptr<ExecutionEngine> engine;
+  bool objectCodeKept = false;
 };
 
 } // namespace dyt

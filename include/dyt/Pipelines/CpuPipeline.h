@@ -61,6 +61,11 @@ void buildDytCpuPipeline(OpPassManager &pm,
 /// scalar loops, libm's tanhf and no fusion, tiling or vectorization.
 void buildDytCpuReferencePipeline(OpPassManager &pm);
 
+/// The first step of both pipelines: dyt ops and elementwise ops on tensors
+/// to linalg, aggregate ops (softmax) decomposed. dyt-compare counts kernels
+/// after it.
+void addDytLoweringToLinalg(OpPassManager &pm);
+
 /// Registers `dyt-cpu-pipeline` and `dyt-cpu-reference-pipeline`.
 void registerDytCpuPipelines();
 

@@ -15,16 +15,6 @@ bool ElementRef::variesAlong(unsigned dim) const {
   return access && access.isFunctionOfDim(dim);
 }
 
-bool ElementRef::isPerChannel() const {
-  if (!access)
-    return false;
-  unsigned channel = access.getNumDims() - 1;
-  for (unsigned d = 0; d < channel; ++d)
-    if (variesAlong(d))
-      return false;
-  return variesAlong(channel);
-}
-
 bool ElementRef::isUniform() const {
   if (!access)
     return true;
@@ -112,8 +102,10 @@ static ElementNode classify(Operation *op, const ElementRef &like) {
     return unary(ElementNode::Sqrt);
   if (isa<math::TanhOp>(op))
     return unary(ElementNode::Tanh);
-  if (isa<arith::ExtFOp, arith::TruncFOp>(op))
+  if (isa<arith::ExtFOp, arith::TruncFOp>(op)) {
+    node.widens = isa<arith::ExtFOp>(op);
     return unary(ElementNode::Cast);
+  }
   if (auto powi = dyn_cast<math::FPowIOp>(op)) {
     APInt exponent;
     if (matchPattern(powi.getRhs(), m_ConstantInt(&exponent)) &&
@@ -241,11 +233,11 @@ static ElementNode getTensorNode(const ElementRef &ref) {
     Value summand = getSummand(reduce.getCombiner().front());
     if (summand != reduce.getCombiner().front().getArgument(0))
       return node;
+    Value input = reduce.getInputs()[0];
+    if (cast<RankedTensorType>(input.getType()).getRank() != rows + 1)
+      return node;
     node.kind = ElementNode::Sum;
-    node.operands.push_back(getRootRef(reduce.getInputs()[0]));
-    if (cast<RankedTensorType>(reduce.getInputs()[0].getType()).getRank() !=
-        rows + 1)
-      node.operands.clear(), node.kind = ElementNode::Leaf;
+    node.operands.push_back(getRootRef(input));
     return node;
   }
 
@@ -295,11 +287,11 @@ ElementNode mlir::dyt::getNode(const ElementRef &unresolved) {
   return classify(def, ref);
 }
 
-ElementRef mlir::dyt::stripCasts(const ElementRef &ref) {
+ElementRef mlir::dyt::stripCasts(const ElementRef &ref, bool widensOnly) {
   ElementRef current = resolve(ref);
   while (true) {
     ElementNode node = getNode(current);
-    if (node.kind != ElementNode::Cast)
+    if (node.kind != ElementNode::Cast || (widensOnly && !node.widens))
       return current;
     current = resolve(node.operands[0]);
   }

@@ -35,6 +35,8 @@ enum class NormKind { LayerNorm, RMSNorm, Dyt };
 /// What a match binds.
 struct Bindings {
   Value x;
+  /// DyT's alpha when it is a constant (possibly computed in a body).
+  std::optional<double> alphaConstant;
   /// The dim gamma and beta run along: the last for the norms, any one for
   /// DyT (1 for NCHW activations, as in ConvNeXt).
   std::optional<unsigned> channelDim;
@@ -46,7 +48,7 @@ struct Bindings {
 /// whether it matched; alternatives restore the bindings they tried.
 class NormMatcher {
 public:
-  NormMatcher(int64_t channels) : channels(channels) {}
+  explicit NormMatcher(int64_t channels) : channels(channels) {}
 
   std::optional<std::pair<NormKind, Bindings>> match(const ElementRef &root) {
     for (NormKind kind :
@@ -97,9 +99,10 @@ private:
   }
 
   /// The norm's input: one whole tensor of the root's shape, the same one
-  /// everywhere (up to casts).
+  /// everywhere (up to widening casts: torch-mlir computes statistics of
+  /// extf(x), in f64 for the variance).
   bool matchX(const ElementRef &ref) {
-    ElementRef x = stripCasts(ref);
+    ElementRef x = stripCasts(ref, /*widensOnly=*/true);
     if (!x.isWholeTensor())
       return false;
     if (!b.x)
@@ -114,11 +117,17 @@ private:
     ElementRef param = stripCasts(ref);
     if (!param.isTensor())
       return false;
-    unsigned rank = param.access.getNumDims();
+    // Each index of the parameter is a root dim as it is, or 0: gamma[7 - c]
+    // or gamma[c mod 4] vary along c too, but are not gamma[c].
     SmallVector<unsigned> varying;
-    for (unsigned d = 0; d < rank; ++d)
-      if (param.variesAlong(d))
-        varying.push_back(d);
+    for (AffineExpr index : param.access.getResults()) {
+      if (auto dim = dyn_cast<AffineDimExpr>(index))
+        varying.push_back(dim.getPosition());
+      else if (!isa<AffineConstantExpr>(index) ||
+               cast<AffineConstantExpr>(index).getValue() != 0)
+        return false;
+    }
+    unsigned rank = param.access.getNumDims();
     if (varying.size() != 1 ||
         (kind != NormKind::Dyt && varying[0] != rank - 1) ||
         (b.channelDim && *b.channelDim != varying[0]))
@@ -226,9 +235,17 @@ private:
                false);
   }
 
+  /// A uniform alpha: a constant, or a value from outside any body (a
+  /// scalar argument, a one-element tensor). A value computed inside another
+  /// generic's body cannot be used outside it.
   bool matchAlpha(const ElementRef &ref) {
     ElementRef alpha = stripCasts(ref);
-    if (!alpha.isUniform())
+    ElementNode n = getNode(alpha);
+    if (n.kind == Kind::Constant) {
+      b.alphaConstant = n.constant;
+      return true;
+    }
+    if (alpha.scope || !alpha.isUniform())
       return false;
     b.alpha = alpha;
     return true;
@@ -267,19 +284,38 @@ Value convertElementType(OpBuilder &builder, Location loc, Value value,
   Type from = type.getElementType();
   if (from == elementType)
     return value;
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = elementType.getIntOrFloatBitWidth();
+  if (fromWidth == toWidth) // f16 <-> bf16: through f32, exact both ways.
+    value = convertElementType(builder, loc, value, builder.getF32Type());
   Type to = type.clone(elementType);
-  if (from.getIntOrFloatBitWidth() < elementType.getIntOrFloatBitWidth())
+  if (fromWidth < toWidth)
     return arith::ExtFOp::create(builder, loc, to, value);
   return arith::TruncFOp::create(builder, loc, to, value);
 }
 
-/// A per-channel or uniform tensor read as a 1-d tensor of `elementType`:
-/// a `1x..xC` (or `1x..x1`) tensor is collapsed first.
+/// The element type a norm of `x` whose result is read as `result` is
+/// computed in: the wider of the two, f32 for f16 against bf16. Rounding to
+/// the narrower type then happens where the original rounds, not before the
+/// norm (an f32 LayerNorm followed by `.to(bf16)` normalises f32 values).
+Type getComputeType(Type x, Type result) {
+  if (x == result)
+    return x;
+  unsigned xWidth = x.getIntOrFloatBitWidth();
+  unsigned resultWidth = result.getIntOrFloatBitWidth();
+  if (xWidth == resultWidth)
+    return Float32Type::get(x.getContext());
+  return xWidth > resultWidth ? x : result;
+}
+
+/// A per-channel or uniform tensor as a parameter of `elementType`: a
+/// `1x..xC` (or `1x..x1`, `Cx1x1`) tensor is collapsed to 1-d first; a 0-d
+/// alpha stays as it is.
 Value getParam(OpBuilder &builder, Location loc, const ElementRef &ref,
                Type elementType) {
   Value value = ref.value;
   auto type = cast<RankedTensorType>(value.getType());
-  if (type.getRank() != 1) {
+  if (type.getRank() >= 2) {
     ReassociationIndices all =
         llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
     value = tensor::CollapseShapeOp::create(
@@ -354,13 +390,29 @@ struct DytRaiseNormsPass
         return false;
     if (b.alpha && b.alpha->isTensor() && !hasParamShape(*b.alpha, channels))
       return false;
+    if (b.alpha && !b.alpha->isTensor() &&
+        !isa<FloatType>(b.alpha->value.getType()))
+      return false;
     return true;
   }
 
+  /// The raised op, computed in getComputeType's type, converted to
+  /// `type`'s element type.
   static Value build(OpBuilder &builder, Location loc, NormKind kind,
                      const Bindings &b, RankedTensorType type) {
-    Type element = type.getElementType();
+    Type element = getComputeType(
+        cast<RankedTensorType>(b.x.getType()).getElementType(),
+        type.getElementType());
     Value x = convertElementType(builder, loc, b.x, element);
+    return convertElementType(builder, loc,
+                              buildNorm(builder, loc, kind, b, x, type),
+                              type.getElementType());
+  }
+
+  /// The norm of `x` (of `type`'s shape, in the compute type).
+  static Value buildNorm(OpBuilder &builder, Location loc, NormKind kind,
+                         const Bindings &b, Value x, RankedTensorType type) {
+    Type element = cast<RankedTensorType>(x.getType()).getElementType();
     unsigned channelDim = b.channelDim.value_or(type.getRank() - 1);
     auto paramType =
         RankedTensorType::get({type.getShape()[channelDim]}, element);
@@ -375,12 +427,14 @@ struct DytRaiseNormsPass
     Value beta = param(b.beta, 0.0);
     if (kind == NormKind::LayerNorm)
       return LayerNormOp::create(builder, loc, x, gamma, beta, b.epsilon);
-    Value alpha = b.alpha->value;
-    if (b.alpha->isTensor()) {
+    Value alpha;
+    if (b.alphaConstant) {
+      alpha = arith::ConstantOp::create(
+          builder, loc, builder.getF32FloatAttr(*b.alphaConstant));
+    } else if (b.alpha->isTensor()) {
       alpha = getParam(builder, loc, *b.alpha, element);
-    } else if (!isa<FloatType>(alpha.getType())) {
-      return {};
-    } else if (alpha.getType() != element && !alpha.getType().isF32()) {
+    } else if (alpha = b.alpha->value;
+               alpha.getType() != element && !alpha.getType().isF32()) {
       // dyt.dyt takes an f32 alpha or one of the input's type.
       Type f32 = builder.getF32Type();
       if (alpha.getType().getIntOrFloatBitWidth() > 32)
@@ -394,7 +448,8 @@ struct DytRaiseNormsPass
     return DytOp::create(builder, loc, x, alpha, gamma, beta, axis);
   }
 
-  /// Erases `op` and, transitively, the ops only it used.
+  /// Erases `op` and, transitively, the ops only it used; records them and
+  /// the ops nested in them (candidates too) in `erased`.
   static void eraseDeadChain(RewriterBase &rewriter, Operation *op,
                              DenseSet<Operation *> &erased) {
     SmallVector<Operation *> worklist = {op};
@@ -405,7 +460,7 @@ struct DytRaiseNormsPass
       for (Value operand : dead->getOperands())
         if (Operation *def = operand.getDefiningOp())
           worklist.push_back(def);
-      erased.insert(dead);
+      dead->walk([&](Operation *nested) { erased.insert(nested); });
       rewriter.eraseOp(dead);
     }
   }

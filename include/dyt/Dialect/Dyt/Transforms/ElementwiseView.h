@@ -33,8 +33,6 @@ struct ElementRef {
   bool isTensor() const { return !scope && access; }
   /// Whether the element varies along root dim `dim`.
   bool variesAlong(unsigned dim) const;
-  /// Whether it varies along the channel dim only (a gamma or beta).
-  bool isPerChannel() const;
   /// Whether it varies along no dim (an alpha, a constant).
   bool isUniform() const;
   /// Whether it is a whole tensor of the root's shape read as the root is.
@@ -60,16 +58,19 @@ struct ElementNode {
   Kind kind = Leaf;
   SmallVector<ElementRef, 2> operands;
   double constant = 0.0;
+  /// For a Cast: whether it is an extf (exact) rather than a truncf.
+  bool widens = false;
 };
 
 /// The root of a view: the element at (d0, ..., dR-1) of `tensor`.
 ElementRef getRootRef(Value tensor);
 
-/// One step of the view (see ElementwiseView.h's header).
+/// One step of the view (see this file's header).
 ElementNode getNode(const ElementRef &ref);
 
-/// `ref` with Cast nodes looked through.
-ElementRef stripCasts(const ElementRef &ref);
+/// `ref` with Cast nodes looked through; with `widensOnly`, only extf ones
+/// (what is exact: a value that was rounded is not the value before).
+ElementRef stripCasts(const ElementRef &ref, bool widensOnly = false);
 
 } // namespace dyt
 } // namespace mlir

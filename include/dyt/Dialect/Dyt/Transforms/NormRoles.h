@@ -28,11 +28,13 @@ std::optional<NormRole> parseNormRole(llvm::StringRef name);
 /// The role of `norm` (a dyt.layer_norm, dyt.rms_norm or dyt.dyt) inferred
 /// from what its output flows into. The contractions that read the norm's
 /// output (through anything but another contraction or norm) are its
-/// projections. Following their results up to the next norm:
-/// - a contraction both of whose inputs come from the projections (Q K^T,
-///   scores V) makes it an attention norm;
-/// - else a contraction with one such input and a weight (an MLP's second
-///   matmul, SwiGLU's down projection) makes it an FFN norm;
+/// projections. Among the contractions their results reach next (again
+/// through anything but a contraction or a norm):
+/// - one with two inputs from the projections (Q K^T, scores V), or with
+///   one and an activation (cross-attention's K) makes it an attention norm;
+/// - else one with an input from the projections and a weight (computed
+///   without contractions: an MLP's second matmul, SwiGLU's down
+///   projection) makes it an FFN norm;
 /// - else (a head's projection, or nothing, then the results) it is final.
 NormRole inferNormRole(Operation *norm);
 
