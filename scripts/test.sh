@@ -3,7 +3,8 @@
 # the GoogleTest binaries as its nested suite test/Unit, then the Python
 # package's pytest suite (python/tests, with .venv/). Exits non-zero on any
 # failure; the last line is the summary "dyt-mlir: N passed, N failed, N skipped"
-# over both. DYT_SKIP_PYTHON=1 leaves pytest out.
+# over both. DYT_SKIP_PYTHON=1 leaves pytest out. DYT_SANITIZE=1 also runs the
+# lit suite under ASan + UBSan (scripts/sanitize.sh, build-asan/).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,5 +60,31 @@ if [[ "${DYT_SKIP_PYTHON:-0}" != 1 ]]; then
   skipped=$((skipped + pyskipped))
   if ((pystatus != 0)); then status=1; fi
 fi
+
+# --- ASan + UBSan (issue 8) -------------------------------------------------
+# DYT_SANITIZE=1 also builds build-asan/ (clang-22, -DDYT_SANITIZE=ON) and
+# runs the lit suite (GoogleTest included) there, via scripts/sanitize.sh;
+# its counts join the summary (README, "Sanitizers, fuzzing, differential
+# testing"). .ci/run turns it on.
+# DYT_SANITIZE_SKIP_AFTER=M (minutes, CI sets it) skips it, as one skipped
+# test, when the run has already taken M minutes: CI's limit is 90 minutes.
+if [[ "${DYT_SANITIZE:-0}" == 1 && -n "${DYT_SANITIZE_SKIP_AFTER:-}" ]] &&
+  ((SECONDS > DYT_SANITIZE_SKIP_AFTER * 60)); then
+  echo "test: skipping the ASan + UBSan run: $((SECONDS / 60)) min already, over DYT_SANITIZE_SKIP_AFTER=$DYT_SANITIZE_SKIP_AFTER"
+  skipped=$((skipped + 1))
+elif [[ "${DYT_SANITIZE:-0}" == 1 ]]; then
+  set +e
+  "$ROOT/scripts/sanitize.sh" 2>&1 | tee "$LOG"
+  sanstatus=${PIPESTATUS[0]}
+  set -e
+  passed=$((passed + $(count Passed) + $(count "Passed With Retry") + $(count "Expectedly Failed")))
+  sanfailed=$(($(count Failed) + $(count Unresolved) + $(count "Timed Out") + $(count "Unexpectedly Passed")))
+  if ((sanstatus != 0 && sanfailed == 0)); then sanfailed=1; fi  # build failed
+  failed=$((failed + sanfailed))
+  skipped=$((skipped + $(count Unsupported) + $(count Skipped) + $(count Excluded)))
+  if ((sanstatus != 0)); then status=1; fi
+fi
+# --- end ASan + UBSan --------------------------------------------------------
+
 echo "dyt-mlir: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -53,7 +53,20 @@ config.substitutions.append(
      + " --dyt-run " + os.path.join(config.dyt_tools_dir, "dyt-run")
      + " --dyt-opt " + os.path.join(config.dyt_tools_dir, "dyt-opt")))
 
+# Fuzz regressions (test/Fuzz): replay a crasher through dyt-opt.
+config.substitutions.append(
+    ("%fuzz_replay",
+     python + " " + os.path.join(config.test_source_root, "Fuzz", "Inputs",
+                                 "replay.py")
+     + " --dyt-opt " + os.path.join(config.dyt_tools_dir, "dyt-opt")))
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+
+# ASan + UBSan build (-DDYT_SANITIZE=ON): the runtime options it needs.
+import sys
+sys.path.insert(0, os.path.dirname(__file__))
+import lit_sanitizers
+lit_sanitizers.configure(config)
 llvm_config.use_default_substitutions()
 # `not` and `count` at the start of a RUN line are found through PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -66,7 +79,12 @@ tools = [
     "dyt-opt",
     "dyt-run",
     "dyt-compare",
-    ToolSubst("mlir-opt", unresolved="fatal"),
+    # Under the sanitizer build, stock mlir-opt preloads the ASan runtime so
+    # that it can load our instrumented plugin.
+    ToolSubst("mlir-opt", unresolved="fatal",
+              command=(lit_sanitizers.preload(config)
+                       + os.path.join(config.llvm_tools_dir, "mlir-opt"))
+              if config.dyt_sanitize else None),
     ToolSubst("mlir-runner", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

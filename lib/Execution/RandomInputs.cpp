@@ -3,6 +3,7 @@
 #include "dyt/Execution/RandomInputs.h"
 
 #include "dyt/Runtime/FloatConversions.h"
+#include "dyt/Runtime/Memory.h"
 #include "mlir/IR/BuiltinTypeInterfaces.h"
 
 #include <cstring>
@@ -33,8 +34,13 @@ FailureOr<HostValue> mlir::dyt::randomHostValue(const ValueSpec &spec,
       value.shape.push_back(d);
     }
   }
-  int64_t n = value.numElements();
   size_t size = getHostElementTypeSize(spec.elementType);
+  // Before allocating: a static shape can ask for more than the machine has
+  // (or more than int64 can count).
+  if (!checkMemoryAvailable(getShapeBytes(value.shape, size),
+                            what + " (" + spec.str() + ")", error))
+    return failure();
+  int64_t n = value.numElements();
   value.data.resize(n * size);
   std::uniform_real_distribution<float> real(-2.0f, 2.0f);
   std::uniform_int_distribution<int64_t> integer(-10, 10);

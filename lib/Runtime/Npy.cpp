@@ -9,6 +9,8 @@
 
 #include "dyt/Runtime/Npy.h"
 
+#include "dyt/Runtime/Memory.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -201,6 +203,13 @@ bool mlir::dyt::readNpy(const std::string &path, NpyArray &array,
     return fail("truncated data: shape " + describeShape(array.shape) +
                 " of " + dtype->name + " needs " + std::to_string(bytes) +
                 " bytes, the file has " + std::to_string(available));
+  // A sparse file (or one on a network file system) can claim more than the
+  // machine has: fail here, not in the kernel's OOM killer.
+  std::string memoryError;
+  if (!checkMemoryAvailable(bytes, "shape " + describeShape(array.shape) +
+                                       " of " + dtype->name,
+                            memoryError))
+    return fail(memoryError);
   array.data.resize(bytes);
   if (bytes && !in.read(array.data.data(), bytes))
     return fail("read error");

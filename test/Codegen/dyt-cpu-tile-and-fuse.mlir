@@ -183,3 +183,15 @@ func.func @keepdim_sum(%x: tensor<5x100xf32>) -> tensor<5x100xf32> {
   } -> tensor<5x100xf32>
   return %y : tensor<5x100xf32>
 }
+
+// -----
+
+// RMSNorm of a rank-1 input: its statistics op has no loops at all (0-d).
+// Deciding whether it fuses must not look at the iterator before the last
+// of none (drop_back() of an empty list: UBSan caught it).
+// CHECK-LABEL: func.func @rms_norm_rank1
+// CHECK:         math.rsqrt
+func.func @rms_norm_rank1(%x: tensor<1031xf32>, %g: tensor<1031xf32>) -> tensor<1031xf32> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<1031xf32>) : tensor<1031xf32> -> tensor<1031xf32>
+  return %y : tensor<1031xf32>
+}

@@ -16,6 +16,7 @@
 #include "dyt/InitAllDyt.h"
 #include "dyt/Pipelines/CpuPipeline.h"
 #include "dyt/Runtime/FloatConversions.h"
+#include "dyt/Runtime/Memory.h"
 #include "dyt/Runtime/Npy.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -359,11 +360,41 @@ int main(int argc, char **argv) {
   ArrayRef<ValueSpec> argSpecs = jit->getArguments();
   ArrayRef<ValueSpec> resultSpecs = jit->getResults();
 
+  // Memory: static result shapes are known now; with --check every result
+  // exists twice.
+  uint64_t resultBytes = 0;
+  for (const ValueSpec &spec : resultSpecs) {
+    if (!spec.isTensor) {
+      resultBytes = addBytes(resultBytes, 8);
+      continue;
+    }
+    if (llvm::any_of(spec.shape, ShapedType::isDynamic))
+      continue; // known only once it has run
+    resultBytes = addBytes(
+        resultBytes,
+        getShapeBytes(std::vector<int64_t>(spec.shape.begin(), spec.shape.end()),
+                      getHostElementTypeSize(spec.elementType)));
+  }
+  if (check)
+    resultBytes = addBytes(resultBytes, resultBytes);
+  std::string memoryError;
+
   // Arguments.
   std::vector<HostValue> args;
   if (randomInputs) {
     if (!inputs.empty())
       fail("--random and --input exclude each other");
+    uint64_t argBytes = 0;
+    for (const ValueSpec &spec : argSpecs)
+      if (spec.isTensor && llvm::none_of(spec.shape, ShapedType::isDynamic))
+        argBytes = addBytes(
+            argBytes, getShapeBytes(std::vector<int64_t>(spec.shape.begin(),
+                                                         spec.shape.end()),
+                                    getHostElementTypeSize(spec.elementType)));
+    if (!checkMemoryAvailable(addBytes(argBytes, resultBytes),
+                              "@" + entry + " (random arguments and results)",
+                              memoryError))
+      fail(memoryError);
     std::mt19937_64 rng(seed);
     for (auto [i, spec] : llvm::enumerate(argSpecs)) {
       std::string error;
@@ -387,6 +418,13 @@ int main(int argc, char **argv) {
         fail(what + ": " + error);
       args.push_back(fromNpy(array, spec, what));
     }
+    uint64_t argBytes = 0;
+    for (const HostValue &arg : args)
+      argBytes = addBytes(argBytes, arg.data.size());
+    if (!checkMemoryAvailable(addBytes(argBytes, resultBytes),
+                              "@" + entry + " (arguments and results)",
+                              memoryError))
+      fail(memoryError);
   }
   if (!outputs.empty() && outputs.size() != resultSpecs.size())
     fail("@" + entry + " returns " + std::to_string(resultSpecs.size()) +
