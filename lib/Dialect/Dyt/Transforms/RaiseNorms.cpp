@@ -13,7 +13,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Transforms/RegionUtils.h"
 
 #include <cmath>
 
@@ -324,9 +323,9 @@ Value getParam(OpBuilder &builder, Location loc, const ElementRef &ref,
   return convertElementType(builder, loc, value, elementType);
 }
 
-/// Whether a per-channel `ref` is a tensor of `channels` elements with at
-/// most one dim that is not 1 (a 1-d gamma, `1x1xC`, or `Cx1x1` for NCHW);
-/// along the channel dim, or a `1x..xC` one; a uniform one, of one element.
+/// Whether `ref` has the shape of a parameter: `channels` elements (one for
+/// a uniform alpha) with at most one dim that is not 1 (a 1-d gamma,
+/// `1x1xC`, or `Cx1x1` for NCHW).
 bool hasParamShape(const ElementRef &ref, int64_t channels) {
   auto type = dyn_cast<RankedTensorType>(ref.value.getType());
   if (!type || !type.hasStaticShape())
