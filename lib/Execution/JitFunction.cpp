@@ -16,6 +16,8 @@
 
 #include "dyt/Execution/JitFunction.h"
 
+#include "dyt/Runtime/Memory.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -30,6 +32,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -461,4 +464,31 @@ std::vector<std::string> mlir::dyt::getRuntimeLibraries() {
       libs.push_back(path);
   }
   return libs;
+}
+
+std::optional<uint64_t> ValueSpec::getStaticBytes() const {
+  if (!isTensor)
+    return 8;
+  if (llvm::any_of(shape, ShapedType::isDynamic))
+    return std::nullopt;
+  return getShapeBytes(std::vector<int64_t>(shape.begin(), shape.end()),
+                       getHostElementTypeSize(elementType));
+}
+
+FailureOr<BenchTiming> JitFunction::bench(ArrayRef<HostValue> args,
+                                          unsigned iterations,
+                                          std::string &error) {
+  std::vector<HostValue> results;
+  std::vector<double> seconds;
+  for (unsigned i = 0; i < iterations; ++i) {
+    double s = 0;
+    if (failed(call(args, results, error, &s)))
+      return failure();
+    seconds.push_back(s);
+  }
+  std::sort(seconds.begin(), seconds.end());
+  double median = seconds[seconds.size() / 2];
+  if (seconds.size() % 2 == 0)
+    median = (median + seconds[seconds.size() / 2 - 1]) / 2;
+  return BenchTiming{median, seconds.front()};
 }

@@ -205,20 +205,13 @@ void compileAndBench(Variant &variant, StringRef funcName) {
       fail("--bench " + error);
     args.push_back(std::move(*value));
   }
-  std::vector<HostValue> results;
-  std::vector<double> seconds;
-  for (unsigned i = 0; i <= bench; ++i) {
-    double s = 0;
-    if (failed(jit->call(args, results, error, &s)))
-      fail(error);
-    if (i > 0) // The first call warms up.
-      seconds.push_back(s);
-  }
-  std::sort(seconds.begin(), seconds.end());
-  double median = seconds[seconds.size() / 2];
-  if (seconds.size() % 2 == 0)
-    median = (median + seconds[seconds.size() / 2 - 1]) / 2;
-  variant.medianSeconds = median;
+  std::vector<HostValue> warmUp;
+  if (failed(jit->call(args, warmUp, error)))
+    fail(error);
+  FailureOr<BenchTiming> timing = jit->bench(args, bench, error);
+  if (failed(timing))
+    fail(error);
+  variant.medianSeconds = timing->medianSeconds;
 }
 
 std::string formatCount(std::optional<int64_t> value) {

@@ -362,19 +362,10 @@ int main(int argc, char **argv) {
 
   // Memory: static result shapes are known now; with --check every result
   // exists twice.
+  // (A dynamic result's size is known only once it has run.)
   uint64_t resultBytes = 0;
-  for (const ValueSpec &spec : resultSpecs) {
-    if (!spec.isTensor) {
-      resultBytes = addBytes(resultBytes, 8);
-      continue;
-    }
-    if (llvm::any_of(spec.shape, ShapedType::isDynamic))
-      continue; // known only once it has run
-    resultBytes = addBytes(
-        resultBytes,
-        getShapeBytes(std::vector<int64_t>(spec.shape.begin(), spec.shape.end()),
-                      getHostElementTypeSize(spec.elementType)));
-  }
+  for (const ValueSpec &spec : resultSpecs)
+    resultBytes = addBytes(resultBytes, spec.getStaticBytes().value_or(0));
   if (check)
     resultBytes = addBytes(resultBytes, resultBytes);
   std::string memoryError;
@@ -386,11 +377,8 @@ int main(int argc, char **argv) {
       fail("--random and --input exclude each other");
     uint64_t argBytes = 0;
     for (const ValueSpec &spec : argSpecs)
-      if (spec.isTensor && llvm::none_of(spec.shape, ShapedType::isDynamic))
-        argBytes = addBytes(
-            argBytes, getShapeBytes(std::vector<int64_t>(spec.shape.begin(),
-                                                         spec.shape.end()),
-                                    getHostElementTypeSize(spec.elementType)));
+      if (spec.isTensor)
+        argBytes = addBytes(argBytes, spec.getStaticBytes().value_or(0));
     if (!checkMemoryAvailable(addBytes(argBytes, resultBytes),
                               "@" + entry + " (random arguments and results)",
                               memoryError))
@@ -467,25 +455,20 @@ int main(int argc, char **argv) {
   }
 
   if (bench) {
-    std::vector<double> seconds;
-    for (unsigned run = 0; run < bench; ++run) {
-      double runSeconds = 0;
-      if (failed(jit->call(args, results, error, &runSeconds)))
-        fail(error);
-      seconds.push_back(runSeconds);
-    }
-    std::sort(seconds.begin(), seconds.end());
-    double median = seconds[seconds.size() / 2];
-    if (seconds.size() % 2 == 0)
-      median = (median + seconds[seconds.size() / 2 - 1]) / 2;
+    // The run above was the warm-up.
+    FailureOr<BenchTiming> timing = jit->bench(args, bench, error);
+    if (failed(timing))
+      fail(error);
     llvm::outs() << "bench: @" << entry << ": median "
-                 << llvm::format("%.6f", median * 1e3) << " ms, min "
-                 << llvm::format("%.6f", seconds.front() * 1e3) << " ms over "
+                 << llvm::format("%.6f", timing->medianSeconds * 1e3)
+                 << " ms, min "
+                 << llvm::format("%.6f", timing->minSeconds * 1e3) << " ms over "
                  << bench << " runs, " << threadCount << " thread(s)\n";
     if (json)
       llvm::outs() << "{\"function\": \"" << entry << "\", \"median_s\": "
-                   << llvm::format("%.9g", median) << ", \"min_s\": "
-                   << llvm::format("%.9g", seconds.front())
+                   << llvm::format("%.9g", timing->medianSeconds)
+                   << ", \"min_s\": "
+                   << llvm::format("%.9g", timing->minSeconds)
                    << ", \"iterations\": " << bench
                    << ", \"threads\": " << threadCount << "}\n";
   }

@@ -38,6 +38,14 @@ struct ValueSpec {
 
   /// "tensor<?x768xbf16>" or "f32".
   std::string str() const;
+  /// Bytes of a value of this spec (8 for a scalar's slot); none when a dim
+  /// is dynamic. Saturates at UINT64_MAX.
+  std::optional<uint64_t> getStaticBytes() const;
+};
+
+/// What JitFunction::bench measured.
+struct BenchTiming {
+  double medianSeconds, minSeconds;
 };
 
 /// A value on the host: `shape` (empty for scalars and 0-d tensors) and the
@@ -82,6 +90,11 @@ public:
   /// of checking arguments or copying results out.
   LogicalResult call(ArrayRef<HostValue> args, std::vector<HostValue> &out,
                      std::string &error, double *seconds = nullptr);
+
+  /// Times `iterations` (>= 1) calls on `args`, each as `call` times it.
+  /// Warming up is the caller's: every call counts.
+  FailureOr<BenchTiming> bench(ArrayRef<HostValue> args, unsigned iterations,
+                               std::string &error);
 
   /// Bytes of machine code (the object file's text sections) the module
   /// was compiled to: every function in it, and the C-interface wrapper of
