@@ -60,6 +60,42 @@ config.substitutions.append(
                                  "replay.py")
      + " --dyt-opt " + os.path.join(config.dyt_tools_dir, "dyt-opt")))
 
+# NVVM tests: ptxas assembles the PTX of dyt-nvvm-pipeline (feature
+# "ptxas"); GPU execution tests need a CUDA driver and a device (feature
+# "cuda-gpu"). Both are reported when missing, not silently skipped.
+ptxas = shutil.which("ptxas") or shutil.which("ptxas", path="/usr/local/cuda/bin")
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+else:
+    lit_config.note("no CUDA toolkit (ptxas): the PTX assembly tests are "
+                    "skipped")
+config.substitutions.append(
+    ("%extract_ptx",
+     python + " " + os.path.join(config.test_source_root, "Pipelines",
+                                 "Inputs", "extract_ptx.py")))
+
+
+def _has_cuda_gpu():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL(os.environ.get("DYT_CUDA_LIBRARY", "libcuda.so.1"))
+    except OSError:
+        return False
+    count = ctypes.c_int(0)
+    return (cuda.cuInit(0) == 0 and
+            cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 and count.value > 0)
+
+
+if _has_cuda_gpu():
+    config.available_features.add("cuda-gpu")
+else:
+    lit_config.note("no CUDA driver or GPU: the GPU execution tests "
+                    "(REQUIRES: cuda-gpu) are skipped")
+config.substitutions.append(
+    ("%cuda_runtime",
+     os.path.join(config.dyt_lib_dir, "libdyt_cuda_runtime" + config.llvm_shlib_ext)))
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 
 # ASan + UBSan build (-DDYT_SANITIZE=ON): the runtime options it needs.

@@ -7,6 +7,7 @@
 
 #include "dyt/Codegen/Passes.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -27,7 +28,9 @@ struct DytCheckLoweredToLLVMPass
   void runOnOperation() override {
     bool leftOver = false;
     getOperation()->walk([&](Operation *op) {
-      if (isa<ModuleOp>(op) ||
+      // A serialised GPU module and its launches are translated to LLVM IR
+      // as they are (module load and kernel launch runtime calls).
+      if (isa<ModuleOp, gpu::BinaryOp, gpu::LaunchFuncOp>(op) ||
           isa<LLVM::LLVMDialect, omp::OpenMPDialect>(op->getDialect()))
         return;
       op->emitError() << "'" << op->getName()

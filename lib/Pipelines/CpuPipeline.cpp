@@ -22,23 +22,6 @@ using namespace mlir;
 
 namespace {
 
-/// Tensors to memrefs across function boundaries, with identity layouts so
-/// that callers (dyt-run, the C interface) pass plain strided buffers.
-void addBufferization(OpPassManager &pm) {
-  // A tile computed into a fresh tensor and inserted into the result is
-  // computed into the result's slice instead: no buffer and copy per tile.
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  bufferization::OneShotBufferizePassOptions options;
-  options.bufferizeFunctionBoundaries = true;
-  options.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(options));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  // Deallocation clones a buffer the caller must own (e.g. a returned
-  // argument); clones become an allocation and a copy.
-  pm.addPass(createConvertBufferizationToMemRefPass());
-}
-
 /// From scf/memref/arith/math/vector to the LLVM dialect.
 void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
   pm.addPass(dyt::createDytExpandMathPass());
@@ -59,6 +42,23 @@ void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
 }
 
 } // namespace
+
+/// Tensors to memrefs across function boundaries, with identity layouts so
+/// that callers (dyt-run, the C interface) pass plain strided buffers.
+void mlir::dyt::addDytBufferization(OpPassManager &pm) {
+  // A tile computed into a fresh tensor and inserted into the result is
+  // computed into the result's slice instead: no buffer and copy per tile.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  options.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(options));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  // Deallocation clones a buffer the caller must own (e.g. a returned
+  // argument); clones become an allocation and a copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
+}
 
 /// dyt ops and elementwise arith/math ops on tensors to linalg.
 void mlir::dyt::addDytLoweringToLinalg(OpPassManager &pm) {
@@ -96,7 +96,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  addBufferization(pm);
+  addDytBufferization(pm);
   // Whatever the vectorizer declined still runs, as scalar loops.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   DytCpuLowerVectorsPassOptions vectorLowering;
@@ -117,7 +117,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
 
 void mlir::dyt::buildDytCpuReferencePipeline(OpPassManager &pm) {
   addDytLoweringToLinalg(pm);
-  addBufferization(pm);
+  addDytBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   addLoweringToLLVM(pm, /*reassociateReductions=*/false);
 }

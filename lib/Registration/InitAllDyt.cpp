@@ -2,11 +2,13 @@
 
 #include "dyt/InitAllDyt.h"
 
+#include "dyt/Codegen/Gpu/Passes.h"
 #include "dyt/Codegen/Passes.h"
 #include "dyt/Conversion/Passes.h"
 #include "dyt/Dialect/Dyt/IR/DytDialect.h"
 #include "dyt/Dialect/Dyt/Transforms/Passes.h"
 #include "dyt/Pipelines/CpuPipeline.h"
+#include "dyt/Pipelines/NvvmPipeline.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -21,7 +23,9 @@ void mlir::dyt::registerDytPasses() {
   registerDytTransformsPasses();
   registerDytConversionPasses();
   registerDytCodegenPasses();
+  registerDytGpuCodegenPasses();
   registerDytCpuPipelines();
+  registerDytNvvmPipeline();
 }
 
 void mlir::dyt::registerAllDialectsAndExtensions(DialectRegistry &registry) {

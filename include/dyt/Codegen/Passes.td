@@ -234,9 +234,11 @@ def DytCheckLoweredToLLVMPass
     pattern knows (a `math` op without an LLVM intrinsic, an op of a dialect
     the pipeline does not lower, an `unrealized_conversion_cast` that could
     not be reconciled) stays where it is, and the failure would surface only
-    when the module is translated to LLVM IR, far from the op. The CPU
-    pipelines end with this pass, which reports each such op at its location
-    and fails: everything left must be `llvm`, `omp` or `builtin.module`.
+    when the module is translated to LLVM IR, far from the op. The CPU and
+    NVVM pipelines end with this pass, which reports each such op at its
+    location and fails: everything left must be `llvm`, `omp`,
+    `builtin.module`, or a `gpu.binary` and the `gpu.launch_func` ops that
+    launch its kernels (translated to runtime calls as they are).
   }];
 }
 

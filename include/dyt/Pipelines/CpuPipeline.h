@@ -66,6 +66,11 @@ void buildDytCpuReferencePipeline(OpPassManager &pm);
 /// after it.
 void addDytLoweringToLinalg(OpPassManager &pm);
 
+/// Tensors to memrefs across function boundaries (identity layouts, so that
+/// callers pass plain strided buffers), with ownership-based deallocation:
+/// the bufferization of both the CPU and the NVVM pipelines.
+void addDytBufferization(OpPassManager &pm);
+
 /// Registers `dyt-cpu-pipeline` and `dyt-cpu-reference-pipeline`.
 void registerDytCpuPipelines();
 

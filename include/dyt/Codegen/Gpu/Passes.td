@@ -1,0 +1,163 @@
+//===- Passes.td - NVIDIA GPU code generation passes -------*- tablegen -*-===//
+//
+// The passes of dyt-nvvm-pipeline that turn dyt/linalg ops into gpu.launch
+// kernels and keep the host code off device memory. Every kernel they emit
+// assumes its buffers start 16-byte aligned, as cuMemAlloc and gpu.alloc
+// give them (256 bytes): a vector access's alignment is proven from the
+// sizes, never assumed of an offset.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DYT_CODEGEN_GPU_PASSES_TD
+#define DYT_CODEGEN_GPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def DytGpuOutlineNormsPass : Pass<"dyt-gpu-outline-norms", "::mlir::ModuleOp"> {
+  let summary = "Norms on tensors to calls that dyt-gpu-norm-kernels turns "
+                "into kernels after bufferization";
+  let description = [{
+    Replaces each `dyt.layer_norm` and `dyt.rms_norm` by read-only
+    `bufferization.to_buffer` views of its operands, a fresh result buffer,
+    a `func.call` of a private declaration marked `dyt.gpu_norm_kernel`
+    (its kind; the call carries `dyt.epsilon`) and a
+    `bufferization.to_tensor` of the result, so that one-shot bufferization
+    and ownership-based deallocation carry on around it. The kernel itself
+    is formed afterwards by `dyt-gpu-norm-kernels`: deallocation rewrites
+    memref block arguments inside `gpu.launch` bodies, and a norm's kernel
+    has them (its shared memory). A norm is a reduction and cannot be built
+    from elementwise kernels; written as linalg it would read each row three
+    times.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def DytGpuNormKernelsPass : Pass<"dyt-gpu-norm-kernels", "::mlir::ModuleOp"> {
+  let summary = "The calls of dyt-gpu-outline-norms to row-wise GPU kernels";
+  let description = [{
+    Replaces each call of a `dyt.gpu_norm_kernel` declaration (on buffers,
+    after bufferization) by the norm's `gpu.launch` and erases the
+    declaration once unused. A call that does not have the form
+    `dyt-gpu-outline-norms` gives is an error at its location.
+
+    The kernel works on rows (all leading dims collapsed): a row of `C`
+    elements is read in vectors of up to 128 bits (when `C` is a multiple
+    of the vector width; dynamic `C` is checked on the host and falls back
+    to scalar accesses) by whole warps, `256 / threads-per-row` rows per
+    256-thread block, rows strided over the grid with 64-bit indices.
+    Partial sums are reduced with butterfly warp shuffles (`shfl.sync`) and
+    across the warps of a row through shared memory. The row is kept in
+    dynamic shared memory on its first read from global memory when the
+    block's rows fit in `max-row-cache-bytes`; later passes (the variance,
+    the normalisation) read it from there. Statistics are f32 whatever the
+    element type; 16-bit values are widened on load and rounded once.
+  }];
+  let options = [
+    Option<"maxRowCacheBytes", "max-row-cache-bytes", "int64_t",
+           /*default=*/"98304",
+           "Most dynamic shared memory a block may use to keep its rows "
+           "(beyond 48 KiB the runtime raises the kernel's limit)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def DytGpuMapLinalgPass
+    : InterfacePass<"dyt-gpu-map-linalg", "::mlir::FunctionOpInterface"> {
+  let summary = "Elementwise linalg ops and contractions on memrefs to GPU "
+                "kernels";
+  let description = [{
+    Runs after bufferization, on host functions whose buffers live in device
+    memory. Each linalg op it recognises becomes one `gpu.launch`:
+
+    * An all-parallel op (elementwise generics such as lowered DyT, fills,
+      copies, broadcasts, transposes) whose outputs use identity maps: the
+      last loop runs along rows in vectors of up to 128 bits (when its size
+      is a multiple of the width; a dynamic size is checked on the host),
+      the leading loops are rows strided over the grid's y dim with 64-bit
+      indices. Operands that do not depend on the row (DyT's gamma and
+      beta) are loaded once per thread, outside the row loop; operands
+      indexed by the row alone are loaded once per row. Blocks have 256
+      threads: whole warps along a row, several rows per block when rows
+      are short.
+    * A contraction (`linalg.matmul`, `linalg.batch_matmul`, their
+      transposed forms, contraction generics) is tiled through shared
+      memory: `tile-m` x `tile-n` output tiles per 256-thread block, `tile-k`
+      deep slices of both operands staged in shared memory, a
+      (tile-m / 16) x (tile-n / 16) register tile per thread. When the
+      result buffer is fresh, read only by one elementwise op with an
+      identity map and then freed (matmul -> bias -> residual -> DyT after
+      elementwise fusion), that op is applied to the register tile before
+      the single store: matmul + DyT is one kernel and the unnormalised
+      product never reaches memory.
+
+    Anything else is left for the generic parallel-loop mapping.
+  }];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"64",
+           "Rows of a contraction's output tile per block (multiple of 16)">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"64",
+           "Columns of a contraction's output tile per block (multiple of "
+           "16)">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"16",
+           "Depth of the operand slices staged in shared memory">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def DytGpuDeviceMemoryPass
+    : InterfacePass<"dyt-gpu-device-memory", "::mlir::FunctionOpInterface"> {
+  let summary = "Host buffers to device buffers; reject host access to "
+                "device memory";
+  let description = [{
+    In a host function whose kernels have been formed (every buffer the
+    function sees is device memory: its arguments come from the caller's
+    device allocations):
+
+    * `memref.alloc` / `memref.dealloc` become `gpu.alloc` / `gpu.dealloc`,
+      `memref.copy` becomes `gpu.memcpy`;
+    * a constant (`memref.get_global`) used by a kernel is copied to a
+      device buffer first;
+    * a scalar `memref.load` on the host whose value only kernels use (an
+      alpha read "once, outside the loop") is moved into those kernels.
+
+    Any other access to a buffer on the host (a load, a store, a linalg or
+    vector op outside a kernel) is an error at its location: it would read
+    device memory from the CPU.
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def DytGpuFastTanhPass : Pass<"dyt-gpu-fast-tanh"> {
+  let summary = "math.tanh in kernels to the hardware tanh.approx.f32";
+  let description = [{
+    Rewrites f32 `math.tanh` inside `gpu.launch` and `gpu.func` bodies into
+    `llvm.intr.tanh` with the `afn` fast-math flag, which the NVPTX backend
+    selects as the single `tanh.approx.f32` instruction (sm_75 and later;
+    max relative error about 2^-11). Without this pass `math.tanh` becomes
+    libdevice's `__nv_tanhf`, correctly rounded to a few ulp but about 20
+    instructions. 16-bit tanh is computed in f32 by then.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // DYT_CODEGEN_GPU_PASSES_TD

@@ -1,0 +1,54 @@
+//===- Kernels.h - The kernel generators of dyt-gpu-map-linalg --*- C++ -*-===//
+
+#ifndef DYT_LIB_CODEGEN_GPU_KERNELS_H
+#define DYT_LIB_CODEGEN_GPU_KERNELS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace mlir {
+namespace dyt {
+namespace gpu_kernels {
+
+/// An all-parallel generic on buffers with identity output maps and simple
+/// (dim / constant) input maps, of float or integer elements.
+bool isElementwiseKernelCandidate(linalg::GenericOp generic);
+
+/// Emits the kernel of an elementwise candidate before it (the caller
+/// erases the op).
+void emitElementwiseKernel(OpBuilder &b, linalg::GenericOp generic);
+
+/// A contraction the matmul kernel computes: C[b?, m, n] (+)= sum_k
+/// A * B over float operands with simple maps, the result map
+/// (b?, m, n) in that order.
+struct MatmulMatch {
+  linalg::LinalgOp contraction;
+  int64_t batchDim = -1, mDim, nDim, kDim; // loop positions
+  /// The fill of the result before the contraction (linalg.fill or its
+  /// generic form), if any, and its value, which starts the accumulators.
+  Operation *fill = nullptr;
+  Value fillValue;
+  /// The elementwise op applied to the result in registers (the result
+  /// buffer is then dropped), if any, and which of its inputs reads it.
+  linalg::GenericOp epilogue;
+  unsigned epilogueInput = 0;
+  /// The epilogue writes its result into the contraction's buffer.
+  bool epilogueInPlace = false;
+};
+
+std::optional<MatmulMatch> matchMatmulKernel(linalg::LinalgOp op);
+
+struct MatmulTiles {
+  int64_t m, n, k;
+};
+
+/// Emits the kernel before the contraction and erases what it replaces
+/// (the contraction, its fill, the epilogue op and the result buffer when
+/// fused).
+void emitMatmulKernel(RewriterBase &rewriter, const MatmulMatch &match,
+                      MatmulTiles tiles);
+
+} // namespace gpu_kernels
+} // namespace dyt
+} // namespace mlir
+
+#endif // DYT_LIB_CODEGEN_GPU_KERNELS_H

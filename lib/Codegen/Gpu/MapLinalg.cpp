@@ -1,0 +1,101 @@
+//===- MapLinalg.cpp - dyt-gpu-map-linalg -----------------------------------===//
+//
+// Linalg ops on device buffers -> one gpu.launch each (the generators are in
+// ElementwiseKernel.cpp and MatmulKernel.cpp). Contractions go first: they
+// take their fill and epilogue ops with them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dyt/Codegen/Gpu/Passes.h"
+
+#include "KernelBuilder.h"
+#include "Kernels.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir {
+namespace dyt {
+#define GEN_PASS_DEF_DYTGPUMAPLINALGPASS
+#include "dyt/Codegen/Gpu/Passes.h.inc"
+} // namespace dyt
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::dyt;
+using namespace mlir::dyt::gpu_kernels;
+
+namespace {
+
+struct DytGpuMapLinalgPass
+    : dyt::impl::DytGpuMapLinalgPassBase<DytGpuMapLinalgPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    // Each thread holds (m / 16) x (n / 16) accumulators and the 256
+    // threads stage the k x m and k x n slices in whole rounds.
+    if (tileM <= 0 || tileN <= 0 || tileK <= 0 || tileM % 16 != 0 ||
+        tileN % 16 != 0 || (tileM * tileK) % kBlockThreads != 0 ||
+        (tileN * tileK) % kBlockThreads != 0) {
+      getOperation()->emitError()
+          << "dyt-gpu-map-linalg: tile-m (" << int64_t(tileM) << ") and tile-n ("
+          << int64_t(tileN) << ") must be positive multiples of 16, and tile-m * "
+          << "tile-k and tile-n * tile-k (tile-k " << int64_t(tileK)
+          << ") multiples of " << kBlockThreads;
+      return signalPassFailure();
+    }
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::LinalgOp> contractions;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (!op->getParentOfType<gpu::LaunchOp>() &&
+          linalg::isaContractionOpInterface(op))
+        contractions.push_back(op);
+    });
+    for (linalg::LinalgOp op : contractions)
+      if (std::optional<MatmulMatch> match = matchMatmulKernel(op))
+        emitMatmulKernel(rewriter, *match, {tileM, tileN, tileK});
+
+    // A copy between strided views (an inserted slice) is a kernel too;
+    // dyt-gpu-device-memory turns contiguous ones into gpu.memcpy.
+    SmallVector<memref::CopyOp> copies;
+    getOperation()->walk([&](memref::CopyOp copy) {
+      auto source = dyn_cast<MemRefType>(copy.getSource().getType());
+      auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
+      if (!copy->getParentOfType<gpu::LaunchOp>() && source && target &&
+          (!source.getLayout().isIdentity() ||
+           !target.getLayout().isIdentity()))
+        copies.push_back(copy);
+    });
+    for (memref::CopyOp copy : copies) {
+      rewriter.setInsertionPoint(copy);
+      rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
+                                                  copy.getTarget());
+    }
+
+    SmallVector<linalg::LinalgOp> others;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (!op->getParentOfType<gpu::LaunchOp>())
+        others.push_back(op);
+    });
+    for (linalg::LinalgOp op : others) {
+      if (!op.hasPureBufferSemantics())
+        continue;
+      auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+      if (!generic) {
+        // Fills, copies, transposes, broadcasts and named elementwise ops
+        // are generics with simple maps.
+        rewriter.setInsertionPoint(op);
+        FailureOr<linalg::GenericOp> generalized =
+            linalg::generalizeNamedOp(rewriter, op);
+        if (failed(generalized))
+          continue;
+        generic = *generalized;
+      }
+      if (!isElementwiseKernelCandidate(generic))
+        continue;
+      emitElementwiseKernel(rewriter, generic);
+      rewriter.eraseOp(generic);
+    }
+  }
+};
+
+} // namespace

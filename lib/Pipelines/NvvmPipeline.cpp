@@ -1,0 +1,147 @@
+//===- NvvmPipeline.cpp - dyt-nvvm-pipeline ----------------------------------===//
+
+#include "dyt/Pipelines/NvvmPipeline.h"
+
+#include "dyt/Codegen/Gpu/Passes.h"
+#include "dyt/Codegen/Passes.h"
+#include "dyt/Pipelines/CpuPipeline.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+
+std::string mlir::dyt::getDefaultPtxFeatures(StringRef chip) {
+  // The first PTX ISA version that supports each architecture.
+  StringRef arch = chip.drop_front(chip.starts_with("sm_") ? 3 : 0);
+  unsigned version = 0;
+  arch.consumeInteger(10, version);
+  if (version >= 120)
+    return "+ptx87";
+  if (version >= 100)
+    return "+ptx86";
+  if (version >= 90)
+    return "+ptx80";
+  if (version >= 89)
+    return "+ptx78";
+  if (version >= 80)
+    return "+ptx70";
+  return "+ptx60";
+}
+
+std::string mlir::dyt::getDefaultCudaPath() {
+  for (const char *name : {"CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"})
+    if (const char *value = std::getenv(name); value && *value)
+      return value;
+  return "/usr/local/cuda";
+}
+
+namespace {
+
+/// Upstream's gpu-lower-to-nvvm-pipeline, with the CUDA toolkit named
+/// instead of looked up in the environment: libdevice (which math ops in
+/// kernels call) and ptxas (format=bin/fatbin) come from `cuda-path`.
+void addLoweringToNVVM(OpPassManager &pm,
+                       const dyt::DytNvvmPipelineOptions &options) {
+  std::string cudaPath = options.cudaPath.empty() ? dyt::getDefaultCudaPath()
+                                                  : std::string(options.cudaPath);
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features.empty()
+                        ? dyt::getDefaultPtxFeatures(options.chip)
+                        : std::string(options.features);
+  target.optLevel = 3;
+  target.linkLibs.push_back(cudaPath + "/nvvm/libdevice/libdevice.10.bc");
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  ConvertGpuOpsToNVVMOpsOptions kernels;
+  kernels.indexBitwidth = 64;
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps(kernels));
+  pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createReconcileUnrealizedCastsPass());
+
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.toolkitPath = cudaPath;
+  binary.compilationTarget = options.format;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+} // namespace
+
+void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
+                                     const DytNvvmPipelineOptions &options) {
+  // Norms become kernels while they are still ops; everything else goes
+  // through linalg, where DyT fuses with its elementwise neighbours.
+  pm.addPass(createConvertElementwiseToLinalgPass());
+  pm.addPass(createDytGpuOutlineNormsPass());
+  addDytLoweringToLinalg(pm);
+  // Broadcasts, fills and named elementwise ops as generics fuse with
+  // their neighbours (a bias broadcast into the add and DyT after it).
+  pm.addPass(createLinalgGeneralizeNamedOpsPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  addDytBufferization(pm);
+
+  pm.addPass(createDytGpuNormKernelsPass());
+  DytGpuMapLinalgPassOptions mapping;
+  mapping.tileM = options.matmulTileM;
+  mapping.tileN = options.matmulTileN;
+  mapping.tileK = options.matmulTileK;
+  pm.addNestedPass<func::FuncOp>(createDytGpuMapLinalgPass(mapping));
+  // What has no kernel of ours (reductions other than the norms, ...):
+  // upstream's mapping, 256 threads along the outermost loop.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(
+      createParallelLoopTilingPass({256}, /*noMinMaxBounds=*/true));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createDytGpuDeviceMemoryPass());
+  if (options.fastTanh)
+    pm.addPass(createDytGpuFastTanhPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // One stream per call, the ops ordered by tokens: gpu-to-llvm lowers
+  // allocations and copies only in their async form.
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+
+  addLoweringToNVVM(pm, options);
+  pm.addPass(createDytCheckLoweredToLLVMPass());
+}
+
+void mlir::dyt::registerDytNvvmPipeline() {
+  PassPipelineRegistration<DytNvvmPipelineOptions>(
+      "dyt-nvvm-pipeline",
+      "From func + dyt/linalg/tensor/arith/math on tensors to host code in "
+      "the LLVM dialect and NVVM kernels serialised in a gpu.binary",
+      buildDytNvvmPipeline);
+}

@@ -1,0 +1,49 @@
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dyt-gpu-device-memory))" | FileCheck %s
+
+// Allocations, frees and copies on the host go through the GPU runtime.
+// CHECK-LABEL: func.func @buffers(
+// CHECK: %[[A:.*]] = gpu.alloc (%{{.*}}) : memref<?xf32>
+// CHECK: gpu.memcpy %[[A]], %arg0 : memref<?xf32>, memref<?xf32>
+// CHECK: gpu.dealloc %[[A]] : memref<?xf32>
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: memref.copy
+func.func @buffers(%x: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %a = memref.alloc(%n) : memref<?xf32>
+  memref.copy %x, %a : memref<?xf32> to memref<?xf32>
+  memref.dealloc %a : memref<?xf32>
+  return
+}
+
+// -----
+
+// A constant the kernel reads is copied to the device (freed before the
+// return), and a scalar read on the host whose value only the kernel uses
+// moves into it.
+memref.global "private" constant @gamma : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
+// CHECK-LABEL: func.func @constant_and_scalar(
+// CHECK: %[[G:.*]] = memref.get_global @gamma
+// CHECK: %[[D:.*]] = gpu.alloc () : memref<4xf32>
+// CHECK: gpu.memcpy %[[D]], %[[G]]
+// CHECK-NOT: memref.load
+// CHECK: gpu.launch
+// CHECK: %[[ALPHA:.*]] = memref.load %arg1[] : memref<f32>
+// CHECK: memref.load %[[D]]
+// CHECK: arith.mulf %[[ALPHA]]
+// CHECK: gpu.terminator
+// CHECK: gpu.dealloc %[[D]]
+// CHECK-NEXT: return
+func.func @constant_and_scalar(%y: memref<4xf32>, %a: memref<f32>) {
+  %g = memref.get_global @gamma : memref<4xf32>
+  %alpha = memref.load %a[] : memref<f32>
+  %c1 = arith.constant 1 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %g[%tx] : memref<4xf32>
+    %w = arith.mulf %alpha, %v : f32
+    memref.store %w, %y[%tx] : memref<4xf32>
+    gpu.terminator
+  }
+  return
+}

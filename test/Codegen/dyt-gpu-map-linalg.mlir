@@ -1,0 +1,219 @@
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dyt-gpu-map-linalg))" | FileCheck %s
+// RUN: not dyt-opt %s --pass-pipeline="builtin.module(func.func(dyt-gpu-map-linalg{tile-m=40}))" 2>&1 | FileCheck %s --check-prefix=TILES
+// TILES: error: dyt-gpu-map-linalg: tile-m (40) and tile-n (64) must be positive multiples of 16, and tile-m * tile-k and tile-n * tile-k (tile-k 16) multiples of 256
+
+// Lowered DyT: 128-bit accesses, gamma and beta loaded once per thread
+// outside the row loop, the row loop strided over the grid's y dim.
+// CHECK-LABEL: func.func @dyt(
+// CHECK: gpu.launch
+// CHECK: scf.if
+// CHECK: vector.load %arg2[%{{.*}}] {alignment = 16 : i64} : memref<768xf32>, vector<4xf32>
+// CHECK: vector.load %arg3[%{{.*}}] {alignment = 16 : i64} : memref<768xf32>, vector<4xf32>
+// CHECK: scf.for
+// CHECK: vector.load %arg0[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x768xf32>, vector<4xf32>
+// CHECK-COUNT-4: math.tanh
+// CHECK: vector.store %{{.*}}, %arg4[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x768xf32>, vector<4xf32>
+// CHECK-NOT: linalg.generic
+func.func @dyt(%x: memref<?x768xf32>, %a: f32, %g: memref<768xf32>, %b: memref<768xf32>, %y: memref<?x768xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %g, %b : memref<?x768xf32>, memref<768xf32>, memref<768xf32>) outs(%y : memref<?x768xf32>) {
+  ^bb0(%in: f32, %gi: f32, %bi: f32, %out: f32):
+    %0 = arith.mulf %a, %in : f32
+    %1 = math.tanh %0 : f32
+    %2 = arith.mulf %1, %gi : f32
+    %3 = arith.addf %2, %bi : f32
+    linalg.yield %3 : f32
+  }
+  return
+}
+
+// -----
+
+// Odd row length (1001): scalar accesses. A per-row operand is loaded once
+// per row; a transposed operand is gathered.
+// CHECK-LABEL: func.func @odd(
+// CHECK: gpu.launch
+// CHECK-NOT: vector.load
+// CHECK: scf.for
+// CHECK: memref.load %arg1[%{{.*}}] : memref<3xf32>
+// CHECK: memref.load %arg2[%{{.*}}, %{{.*}}] : memref<1001x3xf32>
+// CHECK: memref.store
+func.func @odd(%x: memref<3x1001xf32>, %r: memref<3xf32>, %t: memref<1001x3xf32>, %y: memref<3x1001xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %r, %t : memref<3x1001xf32>, memref<3xf32>, memref<1001x3xf32>) outs(%y : memref<3x1001xf32>) {
+  ^bb0(%in: f32, %ri: f32, %ti: f32, %out: f32):
+    %0 = arith.addf %in, %ri : f32
+    %1 = arith.mulf %0, %ti : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+// A dynamic row length is checked on the host: vector kernel when it is a
+// multiple of 8 bf16 values, scalar kernel otherwise.
+// CHECK-LABEL: func.func @dynamic_bf16(
+// CHECK: %[[REM:.*]] = arith.remui %{{.*}}, %c8
+// CHECK: %[[DIV:.*]] = arith.cmpi eq, %[[REM]]
+// CHECK: scf.if %[[DIV]] {
+// CHECK: gpu.launch
+// CHECK: vector.load {{.*}} vector<8xbf16>
+// CHECK: } else {
+// CHECK: gpu.launch
+// CHECK-NOT: vector.load
+// CHECK: memref.load
+func.func @dynamic_bf16(%x: memref<?x?xbf16>, %y: memref<?x?xbf16>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<?x?xbf16>) outs(%y : memref<?x?xbf16>) {
+  ^bb0(%in: bf16, %out: bf16):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = math.tanh %0 : f32
+    %2 = arith.truncf %1 : f32 to bf16
+    linalg.yield %2 : bf16
+  }
+  return
+}
+
+// -----
+
+// matmul (filled with 0) -> DyT epilogue into a fresh buffer: one kernel
+// through shared memory; the product's buffer, its fill and the epilogue
+// are gone.
+// CHECK-LABEL: func.func @matmul_dyt(
+// CHECK-NOT: memref.alloc
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%{{.*}} : memref<16x64xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<16x64xf32, #gpu.address_space<workgroup>>)
+// CHECK: scf.for
+// CHECK: gpu.barrier
+// CHECK-COUNT-16: math.fma
+// CHECK: gpu.barrier
+// CHECK: math.tanh
+// CHECK: memref.store %{{.*}}, %arg5[
+// CHECK-NOT: gpu.launch
+// CHECK-NOT: linalg.
+// CHECK-NOT: memref.alloc
+// CHECK: return
+func.func @matmul_dyt(%x: memref<64x300xf32>, %w: memref<300x257xf32>, %a: f32, %g: memref<257xf32>, %b: memref<257xf32>, %y: memref<64x257xf32>) {
+  %c0 = arith.constant 0.0 : f32
+  %m = memref.alloc() : memref<64x257xf32>
+  linalg.fill ins(%c0 : f32) outs(%m : memref<64x257xf32>)
+  linalg.matmul ins(%x, %w : memref<64x300xf32>, memref<300x257xf32>) outs(%m : memref<64x257xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %g, %b : memref<64x257xf32>, memref<257xf32>, memref<257xf32>) outs(%y : memref<64x257xf32>) {
+  ^bb0(%in: f32, %gi: f32, %bi: f32, %out: f32):
+    %0 = arith.mulf %a, %in : f32
+    %1 = math.tanh %0 : f32
+    %2 = arith.mulf %1, %gi : f32
+    %3 = arith.addf %2, %bi : f32
+    linalg.yield %3 : f32
+  }
+  memref.dealloc %m : memref<64x257xf32>
+  return
+}
+
+// -----
+
+// In place (as bufferization writes dyt(matmul)): the buffer stays, it
+// holds the result.
+// CHECK-LABEL: func.func @matmul_dyt_in_place(
+// CHECK: %[[M:.*]] = memref.alloc
+// CHECK: gpu.launch
+// CHECK: math.tanh
+// CHECK: memref.store %{{.*}}, %[[M]][
+// CHECK-NOT: gpu.launch
+// CHECK: return %[[M]]
+func.func @matmul_dyt_in_place(%x: memref<64x300xf32>, %w: memref<300x257xf32>, %a: memref<f32>) -> memref<64x257xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %m = memref.alloc() : memref<64x257xf32>
+  linalg.fill ins(%c0 : f32) outs(%m : memref<64x257xf32>)
+  linalg.matmul ins(%x, %w : memref<64x300xf32>, memref<300x257xf32>) outs(%m : memref<64x257xf32>)
+  %alpha = memref.load %a[] : memref<f32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : memref<64x257xf32>) outs(%m : memref<64x257xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.mulf %alpha, %in : f32
+    %1 = math.tanh %0 : f32
+    linalg.yield %1 : f32
+  }
+  return %m : memref<64x257xf32>
+}
+
+// -----
+
+// Not fused: the product has another reader (it is returned too). The
+// matmul and the epilogue are two kernels and the fill is folded into the
+// first.
+// CHECK-LABEL: func.func @product_read_twice(
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK: math.fma
+// CHECK: gpu.launch
+// CHECK: math.tanh
+// CHECK: return
+func.func @product_read_twice(%x: memref<64x300xf32>, %w: memref<300x257xf32>, %y: memref<64x257xf32>) -> memref<64x257xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %m = memref.alloc() : memref<64x257xf32>
+  linalg.fill ins(%c0 : f32) outs(%m : memref<64x257xf32>)
+  linalg.matmul ins(%x, %w : memref<64x300xf32>, memref<300x257xf32>) outs(%m : memref<64x257xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : memref<64x257xf32>) outs(%y : memref<64x257xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = math.tanh %in : f32
+    linalg.yield %0 : f32
+  }
+  return %m : memref<64x257xf32>
+}
+
+// -----
+
+// Not fused: the epilogue reads the product transposed (DyT along the
+// reduction side would be the same: not the identity map).
+// CHECK-LABEL: func.func @transposed_epilogue(
+// CHECK: gpu.launch
+// CHECK: math.fma
+// CHECK: gpu.launch
+// CHECK: math.tanh
+func.func @transposed_epilogue(%x: memref<64x300xf32>, %w: memref<300x64xf32>, %y: memref<64x64xf32>) {
+  %c0 = arith.constant 0.0 : f32
+  %m = memref.alloc() : memref<64x64xf32>
+  linalg.fill ins(%c0 : f32) outs(%m : memref<64x64xf32>)
+  linalg.matmul ins(%x, %w : memref<64x300xf32>, memref<300x64xf32>) outs(%m : memref<64x64xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : memref<64x64xf32>) outs(%y : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = math.tanh %in : f32
+    linalg.yield %0 : f32
+  }
+  memref.dealloc %m : memref<64x64xf32>
+  return
+}
+
+// -----
+
+// Left alone: a reduction (not elementwise, not a contraction) and ops on
+// tensors.
+// CHECK-LABEL: func.func @reduction(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+func.func @reduction(%x: memref<8x16xf32>, %y: memref<8xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<8x16xf32>) outs(%y : memref<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %out : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @tensors(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+func.func @tensors(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<8xf32>) outs(%x : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %1 = math.tanh %in : f32
+    linalg.yield %1 : f32
+  } -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

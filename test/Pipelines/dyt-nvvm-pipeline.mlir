@@ -1,0 +1,129 @@
+// dyt-nvvm-pipeline: the PTX of each kernel kind, assembled by ptxas and
+// checked for what makes it fast (issue: NVVM code generation).
+// REQUIRES: ptxas
+// RUN: dyt-opt %s --dyt-nvvm-pipeline > %t.mlir
+// RUN: %extract_ptx --ptxas %ptxas --arch sm_90 %t.mlir | FileCheck %s --check-prefix=PTXAS
+// RUN: %extract_ptx %t.mlir | FileCheck %s
+// RUN: dyt-opt %s --dyt-nvvm-pipeline="fast-tanh=1" | %extract_ptx | FileCheck %s --check-prefix=FAST
+// RUN: dyt-opt %s --dyt-nvvm-pipeline --mlir-print-ir-after=dyt-gpu-device-memory 2>&1 >/dev/null | FileCheck %s --check-prefix=HOST
+// RUN: dyt-opt %s --dyt-nvvm-pipeline="format=bin chip=sm_80" | FileCheck %s --check-prefix=BIN
+
+// PTXAS: ptxas: {{[0-9]+}} modules assembled for sm_90
+// BIN: gpu.binary @dyt_f32_kernel  [#gpu.object<#nvvm.target<O = 3, chip = "sm_80", features = "+ptx70", link = ["{{.*}}/nvvm/libdevice/libdevice.10.bc"]>, {{.*}}bin = "
+
+// DyT: 128-bit loads and stores, gamma/beta loaded once per thread before
+// the row loop, 64-bit element offsets, no integer division per element.
+// CHECK-LABEL: .visible .entry dyt_f32_kernel(
+// CHECK: .maxntid 256, 1, 1
+// CHECK: ld.global.v4.b32
+// CHECK: ld.global.v4.b32
+// CHECK: $L__BB0_[[LOOP:[0-9]+]]:
+// CHECK-NOT: div
+// CHECK-NOT: rem
+// CHECK: add.s64
+// CHECK: ld.global.v4.b32
+// CHECK: st.global.v4.b32
+// CHECK: bra{{.*}} $L__BB0_[[LOOP]]
+// FAST-LABEL: .visible .entry dyt_f32_kernel(
+// FAST: tanh.approx.f32
+// HOST-LABEL: func.func @dyt_f32(
+// HOST: gpu.launch blocks({{.*}}) in ({{.*}} = %{{.*}}, {{.*}} = %{{.*}}, {{.*}}) threads({{.*}}) in ({{.*}} = %c256{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}})
+func.func @dyt_f32(%x: tensor<8192x4096xf32>, %a: f32, %g: tensor<4096xf32>, %b: tensor<4096xf32>) -> tensor<8192x4096xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<4096xf32>) beta(%b : tensor<4096xf32>) : tensor<8192x4096xf32> -> tensor<8192x4096xf32>
+  return %y : tensor<8192x4096xf32>
+}
+
+// bf16: eight values per 128-bit access, computed in f32.
+// CHECK-LABEL: .visible .entry dyt_bf16_kernel(
+// CHECK: ld.global.v4.b32
+// CHECK: cvt.f32.bf16
+// CHECK: cvt.rn.bf16x2.f32
+// CHECK: st.global.v4.b32
+func.func @dyt_bf16(%x: tensor<8x197x768xbf16>, %a: f32, %g: tensor<768xbf16>, %b: tensor<768xbf16>) -> tensor<8x197x768xbf16> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<768xbf16>) beta(%b : tensor<768xbf16>) : tensor<8x197x768xbf16> -> tensor<8x197x768xbf16>
+  return %y : tensor<8x197x768xbf16>
+}
+
+// LayerNorm: a row per block, warp shuffles and shared memory for the
+// sums, the row read once from global memory (kept in shared memory); the
+// only other global loads are gamma and beta.
+// CHECK-LABEL: .visible .entry layer_norm_kernel(
+// CHECK-COUNT-1: ld.global.v4.b32
+// CHECK: st.shared.v4.b32
+// CHECK: shfl.sync.bfly.b32
+// CHECK: bar.sync 0
+// CHECK: ld.shared.v4.b32
+// CHECK: shfl.sync.bfly.b32
+// CHECK: rsqrt.approx
+// CHECK: ld.shared.v4.b32
+// CHECK: ld.global.v4.b32
+// CHECK: ld.global.v4.b32
+// CHECK-NOT: ld.global
+// CHECK: st.global.v4.b32
+func.func @layer_norm(%x: tensor<8192x4096xf32>, %g: tensor<4096xf32>, %b: tensor<4096xf32>) -> tensor<8192x4096xf32> {
+  %y = dyt.layer_norm %x gamma(%g : tensor<4096xf32>) beta(%b : tensor<4096xf32>) : tensor<8192x4096xf32> -> tensor<8192x4096xf32>
+  return %y : tensor<8192x4096xf32>
+}
+
+// RMSNorm with a dynamic row length: the host picks the vector or scalar
+// kernel and the cached or uncached one.
+// CHECK-LABEL: .visible .entry rms_norm_dynamic_kernel(
+// CHECK: shfl.sync.bfly.b32
+// HOST-LABEL: func.func @rms_norm_dynamic(
+// HOST: scf.if
+// HOST: gpu.launch
+// HOST: } else {
+// HOST: gpu.launch
+func.func @rms_norm_dynamic(%x: tensor<?x?xbf16>, %g: tensor<?xbf16>) -> tensor<?x?xbf16> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<?xbf16>) : tensor<?x?xbf16> -> tensor<?x?xbf16>
+  return %y : tensor<?x?xbf16>
+}
+
+// matmul -> bias -> DyT: ONE kernel, tiled through shared memory, DyT on
+// the accumulators before the only store.
+// CHECK-LABEL: .visible .entry linear_dyt_kernel(
+// CHECK: ld.shared.b32
+// CHECK: fma.rn.f32
+// CHECK: bar.sync 0
+// CHECK: ex2.approx
+// CHECK: st.global.b32
+// CHECK-NOT: .entry linear_dyt_kernel_0
+// FAST-LABEL: .visible .entry linear_dyt_kernel(
+// FAST: tanh.approx.f32
+// HOST-LABEL: func.func @linear_dyt(
+// HOST-COUNT-1: gpu.launch
+// HOST-NOT: gpu.launch
+// HOST: return
+func.func @linear_dyt(%x: tensor<197x768xf32>, %w: tensor<768x3072xf32>, %bias: tensor<3072xf32>, %a: f32, %g: tensor<3072xf32>, %b: tensor<3072xf32>) -> tensor<197x3072xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<197x3072xf32>
+  %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<197x3072xf32>) -> tensor<197x3072xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<197x768xf32>, tensor<768x3072xf32>) outs(%f : tensor<197x3072xf32>) -> tensor<197x3072xf32>
+  %bb = linalg.broadcast ins(%bias : tensor<3072xf32>) outs(%e : tensor<197x3072xf32>) dimensions = [0]
+  %s = arith.addf %m, %bb : tensor<197x3072xf32>
+  %y = dyt.dyt %s alpha(%a : f32) gamma(%g : tensor<3072xf32>) beta(%b : tensor<3072xf32>) : tensor<197x3072xf32> -> tensor<197x3072xf32>
+  return %y : tensor<197x3072xf32>
+}
+
+// x @ W^T (PyTorch's Linear) and batch_matmul take the same kernel.
+// CHECK-LABEL: .visible .entry linear_transposed_kernel(
+// CHECK: ld.shared.b32
+// CHECK: fma.rn.f32
+// CHECK-LABEL: .visible .entry batched_kernel(
+// CHECK: %ctaid.z
+// CHECK: fma.rn.f32
+func.func @linear_transposed(%x: tensor<64x300xf32>, %w: tensor<257x300xf32>) -> tensor<64x257xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x257xf32>
+  %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<64x257xf32>) -> tensor<64x257xf32>
+  %m = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+         ins(%x, %w : tensor<64x300xf32>, tensor<257x300xf32>) outs(%f : tensor<64x257xf32>) -> tensor<64x257xf32>
+  return %m : tensor<64x257xf32>
+}
+func.func @batched(%x: tensor<4x33x17xbf16>, %w: tensor<4x17x9xbf16>) -> tensor<4x33x9xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x33x9xf32>
+  %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<4x33x9xf32>) -> tensor<4x33x9xf32>
+  %m = linalg.batch_matmul ins(%x, %w : tensor<4x33x17xbf16>, tensor<4x17x9xbf16>) outs(%f : tensor<4x33x9xf32>) -> tensor<4x33x9xf32>
+  return %m : tensor<4x33x9xf32>
+}
