@@ -95,6 +95,14 @@ else:
 config.substitutions.append(
     ("%cuda_runtime",
      os.path.join(config.dyt_lib_dir, "libdyt_cuda_runtime" + config.llvm_shlib_ext)))
+# The libcuda stand-in of the runtime's unit tests (host memory, kernels as
+# no-ops, 0.25 ms per event), for the host side of GPU runs without a GPU
+# (DYT_CUDA_LIBRARY=%fake_cuda_driver). Built with the unit tests.
+fake_cuda_driver = os.path.join(config.dyt_obj_root, "unittests", "Runtime",
+                                "libDytFakeCudaDriver" + config.llvm_shlib_ext)
+if os.path.exists(fake_cuda_driver):
+    config.available_features.add("fake-cuda-driver")
+    config.substitutions.append(("%fake_cuda_driver", fake_cuda_driver))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 

@@ -12,10 +12,16 @@
 // ExecutionEngine::invokePacked calls the wrapper with a pointer to each
 // argument and, for a returned scalar, a last pointer to store it through.
 //
+// The same ABI holds for dyt-nvvm-pipeline's host code, except that every
+// memref is device memory: arguments are copied to device buffers first and
+// results, which the callee allocated with the CUDA runtime, back after.
+// CallMemory is what differs between the two; Invocation is the call.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Execution/JitFunction.h"
 
+#include "dyt/Runtime/CudaRuntime.h"
 #include "dyt/Runtime/Memory.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,6 +35,7 @@
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -40,6 +47,7 @@
 
 using namespace mlir;
 using namespace mlir::dyt;
+namespace cuda = ::dyt::cuda;
 
 //===----------------------------------------------------------------------===//
 // Types
@@ -225,7 +233,7 @@ std::unique_ptr<JitFunction>
 JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
                      function_ref<void(OpPassManager &)> buildPipeline,
                      ArrayRef<std::string> sharedLibs, std::string &error,
-                     bool keepObjectCode) {
+                     bool keepObjectCode, Device device) {
   static std::once_flag initTarget;
   std::call_once(initTarget, [] {
     llvm::InitializeNativeTarget();
@@ -237,8 +245,11 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
     error = "no function @" + funcName.str() + " with a body in the module";
     return nullptr;
   }
+  if (device == Device::Gpu && !cuda::initialize(error))
+    return nullptr;
   std::unique_ptr<JitFunction> jit(new JitFunction());
   jit->name = funcName.str();
+  jit->device = device;
   FunctionType type = func.getFunctionType();
   if (failed(collectSpecs(type.getInputs(), "argument", "passed", funcName,
                           jit->arguments, error)) ||
@@ -298,15 +309,218 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
     return nullptr;
   }
   jit->engine = std::move(*engine);
+  if (device == Device::Gpu) {
+    // The global constructors load the gpu.binary's kernels (the driver
+    // compiles PTX there); the runtime records what fails.
+    cuda::takeLastError();
+    jit->engine->initialize();
+    std::string loadError = cuda::takeLastError();
+    if (!loadError.empty()) {
+      error = "loading the GPU kernels of @" + funcName.str() +
+              " failed: " + loadError;
+      return nullptr;
+    }
+  }
   return jit;
 }
 
-LogicalResult JitFunction::call(ArrayRef<HostValue> args,
-                                std::vector<HostValue> &out,
-                                std::string &error, double *seconds) {
-  auto describe = [&](size_t i) {
+//===----------------------------------------------------------------------===//
+// Where a call's buffers live
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The memory a call's tensors live in, and how a call is timed there.
+class CallMemory {
+public:
+  virtual ~CallMemory() = default;
+  /// A buffer holding `arg`'s elements for the callee to read.
+  virtual FailureOr<void *> passArgument(const HostValue &arg,
+                                         std::string &error) const = 0;
+  /// Frees what passArgument returned.
+  virtual LogicalResult releaseArgument(void *buffer,
+                                        std::string &error) const = 0;
+  /// The memref `words` describes, copied to the host in C order.
+  virtual FailureOr<HostValue> readResult(const ValueSpec &spec,
+                                          const int64_t *words,
+                                          std::string &error) const = 0;
+  /// Frees a buffer the callee allocated.
+  virtual LogicalResult releaseResult(void *allocated,
+                                      std::string &error) const = 0;
+  /// Runs `invoke`, timing it into `seconds` if given, and fails with
+  /// what went wrong in it.
+  virtual LogicalResult run(function_ref<LogicalResult()> invoke,
+                            double *seconds, std::string &error) const = 0;
+};
+
+/// CPU code: the callee reads the caller's host buffers and returns
+/// malloc'ed ones.
+class HostMemory final : public CallMemory {
+public:
+  FailureOr<void *> passArgument(const HostValue &arg,
+                                 std::string &) const override {
+    return const_cast<char *>(arg.data.data());
+  }
+  LogicalResult releaseArgument(void *, std::string &) const override {
+    return success();
+  }
+  FailureOr<HostValue> readResult(const ValueSpec &spec, const int64_t *words,
+                                  std::string &) const override {
+    return readMemref(spec, words);
+  }
+  LogicalResult releaseResult(void *allocated, std::string &) const override {
+    std::free(allocated);
+    return success();
+  }
+  LogicalResult run(function_ref<LogicalResult()> invoke, double *seconds,
+                    std::string &) const override {
+    auto start = std::chrono::steady_clock::now();
+    LogicalResult status = invoke();
+    if (seconds)
+      *seconds = std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+    return status;
+  }
+};
+
+/// dyt-nvvm-pipeline's host code: tensors in CUDA device memory, results
+/// allocated by the runtime (its stream-ordered pool, or cuMemAlloc), GPU
+/// time measured with events.
+class CudaMemory final : public CallMemory {
+public:
+  FailureOr<void *> passArgument(const HostValue &arg,
+                                 std::string &error) const override {
+    void *buffer = cuda::allocate(arg.data.size(), error);
+    if (!buffer && !arg.data.empty())
+      return failure();
+    std::string ignored;
+    if (!cuda::copyToDevice(buffer, arg.data.data(), arg.data.size(), error)) {
+      cuda::release(buffer, ignored);
+      return failure();
+    }
+    return buffer;
+  }
+  LogicalResult releaseArgument(void *buffer,
+                                std::string &error) const override {
+    return success(cuda::release(buffer, error));
+  }
+  /// The span from the first element to the last, copied to a host staging
+  /// buffer, read as the CPU path reads a result (strides respected).
+  FailureOr<HostValue> readResult(const ValueSpec &spec, const int64_t *words,
+                                  std::string &error) const override {
+    size_t rank = spec.shape.size();
+    size_t elementSize = getHostElementTypeSize(spec.elementType);
+    int64_t lastIndex = 0;
+    bool empty = false;
+    for (size_t d = 0; d < rank; ++d) {
+      empty |= words[3 + d] == 0;
+      lastIndex += (words[3 + d] - 1) * words[3 + rank + d];
+    }
+    std::vector<char> staging(empty ? 0 : (lastIndex + 1) * elementSize);
+    const char *first = reinterpret_cast<const char *>(words[1]) +
+                        words[2] * static_cast<int64_t>(elementSize);
+    if (!cuda::copyToHost(staging.data(), first, staging.size(), error))
+      return failure();
+    std::vector<int64_t> staged(words, words + descriptorWords(rank));
+    staged[1] = reinterpret_cast<int64_t>(staging.data());
+    staged[2] = 0;
+    return readMemref(spec, staged.data());
+  }
+  LogicalResult releaseResult(void *allocated,
+                              std::string &error) const override {
+    return success(cuda::release(allocated, error));
+  }
+  /// The mgpu* functions never fail the call: they record their first error
+  /// for takeLastError.
+  LogicalResult run(function_ref<LogicalResult()> invoke, double *seconds,
+                    std::string &error) const override {
+    LogicalResult status = success();
+    std::vector<double> times;
+    bool timed = true;
+    if (seconds)
+      timed = cuda::timeWithEvents([&] { status = invoke(); }, 1, times, error);
+    else
+      status = invoke();
+    std::string runtimeError = cuda::takeLastError();
+    if (!timed || failed(status))
+      return failure();
+    if (seconds)
+      *seconds = times.front();
+    if (!runtimeError.empty()) {
+      error = runtimeError;
+      return failure();
+    }
+    return success();
+  }
+};
+
+const CallMemory &getCallMemory(Device device) {
+  static const HostMemory host;
+  static const CudaMemory cuda;
+  return device == Device::Gpu ? static_cast<const CallMemory &>(cuda) : host;
+}
+
+//===----------------------------------------------------------------------===//
+// A call
+//===----------------------------------------------------------------------===//
+
+/// One function's packed arguments (descriptors of the memory's buffers,
+/// scalar slots) and result storage, for one or more calls on the same
+/// arguments.
+class Invocation {
+public:
+  Invocation(StringRef name, ArrayRef<ValueSpec> arguments,
+             ArrayRef<ValueSpec> results, ExecutionEngine &engine,
+             const CallMemory &memory)
+      : name(name), arguments(arguments), results(results), engine(engine),
+        memory(memory), layout(layoutResults(results)),
+        resultStorage((layout.size + 7) / 8 + 1, 0) {}
+  Invocation(const Invocation &) = delete;
+  Invocation &operator=(const Invocation &) = delete;
+  ~Invocation() {
+    std::string ignored;
+    (void)releaseArguments(ignored);
+  }
+
+  /// Checks `args` against the signature (errors name the argument) and
+  /// passes them to the memory.
+  LogicalResult pass(ArrayRef<HostValue> args, std::string &error);
+  /// Calls the function; on failure frees what it returned.
+  LogicalResult invoke(double *seconds, std::string &error);
+  /// Copies the results to `out` (unless null) and frees the callee's
+  /// buffers.
+  LogicalResult takeResults(std::vector<HostValue> *out, std::string &error);
+  LogicalResult releaseArguments(std::string &error);
+
+private:
+  std::string describe(size_t i) const {
     return "argument #" + std::to_string(i) + " (" + arguments[i].str() + ")";
-  };
+  }
+  /// Whether the callee allocated `allocated` (not inside an argument).
+  bool ownedByCallee(const void *allocated) const {
+    for (auto [buffer, size] : argumentBuffers)
+      if (allocated >= buffer && allocated < buffer + size)
+        return false;
+    return allocated != nullptr;
+  }
+
+  std::string name;
+  ArrayRef<ValueSpec> arguments, results;
+  ExecutionEngine &engine;
+  const CallMemory &memory;
+  ResultLayout layout;
+  /// The memory's buffer of each tensor argument, and its size.
+  SmallVector<std::pair<const char *, size_t>> argumentBuffers;
+  std::vector<std::vector<int64_t>> descriptors;
+  std::vector<void *> descriptorPointers;
+  std::vector<int64_t> scalarSlots;
+  std::vector<int64_t> resultStorage;
+  void *resultPointer = nullptr;
+  SmallVector<void *> packed;
+};
+
+LogicalResult Invocation::pass(ArrayRef<HostValue> args, std::string &error) {
   if (args.size() != arguments.size()) {
     error = "@" + name + " takes " + std::to_string(arguments.size()) +
             " arguments, got " + std::to_string(args.size());
@@ -314,16 +528,10 @@ LogicalResult JitFunction::call(ArrayRef<HostValue> args,
   }
 
   // Arguments: descriptors for tensors, 8-byte slots for scalars.
-  std::vector<std::vector<int64_t>> descriptors;
-  std::vector<void *> descriptorPointers;
-  std::vector<int64_t> scalarSlots(args.size(), 0);
+  scalarSlots.assign(args.size(), 0);
   descriptors.reserve(args.size());
   descriptorPointers.reserve(args.size());
-  SmallVector<void *> packed;
-  void *resultPointer = nullptr;
   // Result storage comes first in the argument list when there is any.
-  ResultLayout layout = layoutResults(results);
-  std::vector<int64_t> resultStorage((layout.size + 7) / 8 + 1, 0);
   bool scalarReturn = results.size() == 1 && !results[0].isTensor;
   if (!results.empty() && !scalarReturn) {
     resultPointer = resultStorage.data();
@@ -367,9 +575,16 @@ LogicalResult JitFunction::call(ArrayRef<HostValue> args,
         return failure();
       }
     }
+    FailureOr<void *> buffer = memory.passArgument(arg, error);
+    if (failed(buffer)) {
+      error = describe(i) + ": " + error;
+      return failure();
+    }
+    argumentBuffers.push_back(
+        {static_cast<const char *>(*buffer), arg.data.size()});
     size_t rank = arg.shape.size();
     std::vector<int64_t> words(descriptorWords(rank), 0);
-    words[0] = words[1] = reinterpret_cast<int64_t>(arg.data.data());
+    words[0] = words[1] = reinterpret_cast<int64_t>(*buffer);
     int64_t stride = 1;
     for (size_t d = rank; d-- > 0;) {
       words[3 + d] = arg.shape[d];
@@ -382,31 +597,34 @@ LogicalResult JitFunction::call(ArrayRef<HostValue> args,
   }
   if (scalarReturn)
     packed.push_back(resultStorage.data());
+  return success();
+}
 
-  auto start = std::chrono::steady_clock::now();
-  llvm::Error callError = engine->invokePacked("_mlir_ciface_" + name, packed);
-  if (seconds)
-    *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             start)
-                   .count();
-  if (callError) {
-    error = "calling @" + name + " failed: " +
-            llvm::toString(std::move(callError));
+LogicalResult Invocation::invoke(double *seconds, std::string &error) {
+  std::string why;
+  auto callPacked = [&] {
+    llvm::Error callError =
+        engine.invokePacked("_mlir_ciface_" + name, packed);
+    if (!callError)
+      return success();
+    why = llvm::toString(std::move(callError));
     return failure();
-  }
-
-  // Results: copied out, and the callee's buffers freed. A buffer that
-  // lies inside an argument was not allocated by the callee.
-  auto ownedByCallee = [&](const void *allocated) {
-    for (const HostValue &arg : args)
-      if (allocated >= arg.data.data() &&
-          allocated < arg.data.data() + arg.data.size())
-        return false;
-    return allocated != nullptr;
   };
+  if (succeeded(memory.run(callPacked, seconds, why)))
+    return success();
+  error = "calling @" + name + " failed: " + why;
+  std::string ignored;
+  (void)takeResults(nullptr, ignored);
+  return failure();
+}
+
+LogicalResult Invocation::takeResults(std::vector<HostValue> *out,
+                                      std::string &error) {
   // Copy every result out before freeing anything: several results may
   // share one buffer (a tensor returned twice, or a reshape of another).
-  out.clear();
+  if (out)
+    out->clear();
+  LogicalResult status = success();
   SmallVector<void *> toFree;
   const char *base = reinterpret_cast<const char *>(resultStorage.data());
   for (auto [i, spec] : llvm::enumerate(results)) {
@@ -415,18 +633,67 @@ LogicalResult JitFunction::call(ArrayRef<HostValue> args,
       HostValue value{spec.elementType, {}, {}};
       value.data.assign(base + offset,
                         base + offset + getHostElementTypeSize(spec.elementType));
-      out.push_back(std::move(value));
+      if (out)
+        out->push_back(std::move(value));
       continue;
     }
     const auto *words = reinterpret_cast<const int64_t *>(base + offset);
-    out.push_back(readMemref(spec, words));
     toFree.push_back(reinterpret_cast<void *>(words[0]));
+    if (!out || failed(status))
+      continue;
+    FailureOr<HostValue> value = memory.readResult(spec, words, error);
+    if (failed(value))
+      status = failure();
+    else
+      out->push_back(std::move(*value));
   }
+  // A buffer that lies inside an argument was not allocated by the callee.
   SmallPtrSet<void *, 4> freed;
-  for (void *allocated : toFree)
-    if (ownedByCallee(allocated) && freed.insert(allocated).second)
-      std::free(allocated);
-  return success();
+  for (void *allocated : toFree) {
+    std::string releaseError;
+    if (ownedByCallee(allocated) && freed.insert(allocated).second &&
+        failed(memory.releaseResult(allocated, releaseError)) &&
+        succeeded(status)) {
+      error = releaseError;
+      status = failure();
+    }
+  }
+  // Nothing is freed twice, should the next call fail before returning.
+  std::fill(resultStorage.begin(), resultStorage.end(), 0);
+  return status;
+}
+
+LogicalResult Invocation::releaseArguments(std::string &error) {
+  LogicalResult status = success();
+  for (auto [buffer, size] : argumentBuffers) {
+    std::string releaseError;
+    if (failed(memory.releaseArgument(const_cast<char *>(buffer),
+                                      releaseError)) &&
+        succeeded(status)) {
+      error = releaseError;
+      status = failure();
+    }
+  }
+  argumentBuffers.clear();
+  return status;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// JitFunction's calls
+//===----------------------------------------------------------------------===//
+
+LogicalResult JitFunction::call(ArrayRef<HostValue> args,
+                                std::vector<HostValue> &out,
+                                std::string &error, double *seconds) {
+  Invocation invocation(name, arguments, results, *engine,
+                        getCallMemory(device));
+  if (failed(invocation.pass(args, error)) ||
+      failed(invocation.invoke(seconds, error)) ||
+      failed(invocation.takeResults(&out, error)))
+    return failure();
+  return invocation.releaseArguments(error);
 }
 
 FailureOr<uint64_t> JitFunction::getCodeSize(std::string &error) const {
@@ -456,14 +723,36 @@ FailureOr<uint64_t> JitFunction::getCodeSize(std::string &error) const {
   return size;
 }
 
-std::vector<std::string> mlir::dyt::getRuntimeLibraries() {
+/// libdyt_cuda_runtime.so in lib/ beside the running tool's bin/ (a moved
+/// or installed tree), else where the build put it.
+static std::string findCudaRuntimeLibrary() {
+  StringRef built = DYT_CUDA_RUNTIME_LIBRARY;
+  std::string tool = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&findCudaRuntimeLibrary));
+  SmallString<256> beside(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(tool)));
+  llvm::sys::path::append(beside, "lib", llvm::sys::path::filename(built));
+  return llvm::sys::fs::exists(beside) ? beside.str().str() : built.str();
+}
+
+std::vector<std::string> mlir::dyt::getRuntimeLibraries(Device device) {
   std::vector<std::string> libs;
   for (const char *name : {"libmlir_c_runner_utils.so", "libomp.so"}) {
     std::string path = std::string(DYT_LLVM_LIBRARY_DIR) + "/" + name;
     if (llvm::sys::fs::exists(path))
       libs.push_back(path);
   }
+  if (device == Device::Gpu) {
+    std::string path = findCudaRuntimeLibrary();
+    if (llvm::sys::fs::exists(path))
+      libs.push_back(path);
+  }
   return libs;
+}
+
+std::string mlir::dyt::getGpuChip() {
+  int capability = cuda::getComputeCapability();
+  return capability ? "sm_" + std::to_string(capability) : "";
 }
 
 std::optional<uint64_t> ValueSpec::getStaticBytes() const {
@@ -475,20 +764,55 @@ std::optional<uint64_t> ValueSpec::getStaticBytes() const {
                        getHostElementTypeSize(elementType));
 }
 
-FailureOr<BenchTiming> JitFunction::bench(ArrayRef<HostValue> args,
-                                          unsigned iterations,
-                                          std::string &error) {
-  std::vector<HostValue> results;
-  std::vector<double> seconds;
-  for (unsigned i = 0; i < iterations; ++i) {
-    double s = 0;
-    if (failed(call(args, results, error, &s)))
-      return failure();
-    seconds.push_back(s);
-  }
+BenchTiming mlir::dyt::summarizeTimes(std::vector<double> seconds) {
   std::sort(seconds.begin(), seconds.end());
   double median = seconds[seconds.size() / 2];
   if (seconds.size() % 2 == 0)
     median = (median + seconds[seconds.size() / 2 - 1]) / 2;
   return BenchTiming{median, seconds.front()};
+}
+
+FailureOr<BenchTiming> JitFunction::bench(ArrayRef<HostValue> args,
+                                          unsigned iterations,
+                                          std::string &error) {
+  Invocation invocation(name, arguments, results, *engine,
+                        getCallMemory(device));
+  if (failed(invocation.pass(args, error)))
+    return failure();
+  std::vector<double> seconds;
+  for (unsigned i = 0; i < iterations; ++i) {
+    double s = 0;
+    if (failed(invocation.invoke(&s, error)) ||
+        failed(invocation.takeResults(nullptr, error)))
+      return failure();
+    seconds.push_back(s);
+  }
+  if (failed(invocation.releaseArguments(error)))
+    return failure();
+  return summarizeTimes(std::move(seconds));
+}
+
+FailureOr<BenchTiming> mlir::dyt::benchDeviceCopy(uint64_t bytes,
+                                                  unsigned iterations,
+                                                  std::string &error) {
+  void *from = cuda::allocate(bytes, error);
+  void *to = from ? cuda::allocate(bytes, error) : nullptr;
+  std::string copyError;
+  std::vector<double> seconds;
+  // One copy first, untimed, as the call being compared had a warm-up.
+  bool timed = to && cuda::copyOnDevice(to, from, bytes, error) &&
+               cuda::timeWithEvents(
+                   [&] {
+                     if (copyError.empty())
+                       cuda::copyOnDevice(to, from, bytes, copyError);
+                   },
+                   iterations, seconds, error);
+  std::string ignored;
+  cuda::release(to, ignored);
+  cuda::release(from, ignored);
+  if (!copyError.empty())
+    error = copyError;
+  if (!timed || !copyError.empty())
+    return failure();
+  return summarizeTimes(std::move(seconds));
 }

@@ -55,7 +55,6 @@ void addLoweringToNVVM(OpPassManager &pm,
   std::string cudaPath = options.cudaPath.empty() ? dyt::getDefaultCudaPath()
                                                   : std::string(options.cudaPath);
   pm.addPass(createConvertNVGPUToNVVMPass());
-  pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertNVVMToLLVMPass());
@@ -110,7 +109,13 @@ void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   addDytBufferization(pm);
 
-  pm.addPass(createDytGpuNormKernelsPass());
+  // Shared memory per block: 227 KiB on sm_90, 163 on sm_80, 99 on
+  // sm_86/89, 64 on sm_75; keep the row cache well inside it.
+  DytGpuNormKernelsPassOptions norms;
+  unsigned arch = 0;
+  StringRef(options.chip).drop_front(3).consumeInteger(10, arch);
+  norms.maxRowCacheBytes = arch >= 80 ? 96 * 1024 : 32 * 1024;
+  pm.addPass(createDytGpuNormKernelsPass(norms));
   DytGpuMapLinalgPassOptions mapping;
   mapping.tileM = options.matmulTileM;
   mapping.tileN = options.matmulTileN;

@@ -19,6 +19,16 @@
 //   void mgpuMemset16(ptr, i16, i64, ptr)  void mgpuSetDefaultDevice(i32)
 //   void mgpuMemHostRegisterMemRef(i64, ptr, i64)   (and ...Unregister...)
 //
+// Device memory comes from the device's stream-ordered memory pool
+// (cuMemAllocAsync / cuMemFreeAsync) where the driver and device support it:
+// results are allocated inside every timed call, and cuMemAlloc / cuMemFree
+// are synchronous driver calls of tens to hundreds of microseconds, while the
+// pool, once it holds enough, hands out and takes back memory without going
+// to the OS. Otherwise (old driver, device without pools) it is cuMemAlloc /
+// cuMemFree. The choice is made once, at initialize, for every allocation of
+// the process, so that each free matches its allocation without looking the
+// pointer up (managed memory aside, see freeMemory).
+//
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Runtime/CudaRuntime.h"
@@ -33,6 +43,7 @@
 #include <limits>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -50,11 +61,15 @@ using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
 using CUevent = struct CUevent_st *;
+using CUmemoryPool = struct CUmemPoolHandle_st *;
 
 constexpr CUresult CUDA_SUCCESS = 0;
 // CUdevice_attribute
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+constexpr int CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 115;
+// CUmemPool_attribute (value type cuuint64_t)
+constexpr int CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4;
 // CUfunction_attribute
 constexpr int CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
 // CUjit_option
@@ -113,6 +128,12 @@ struct Driver {
   CUresult (*cuEventRecord)(CUevent, CUstream);
   CUresult (*cuEventSynchronize)(CUevent);
   CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
+  // Optional (CUDA 11.2+): the stream-ordered allocator. Null where the driver
+  // lacks them; then memory comes from cuMemAlloc.
+  CUresult (*cuMemAllocAsync)(CUdeviceptr *, size_t, CUstream);
+  CUresult (*cuMemFreeAsync)(CUdeviceptr, CUstream);
+  CUresult (*cuDeviceGetDefaultMemPool)(CUmemoryPool *, CUdevice);
+  CUresult (*cuMemPoolSetAttribute)(CUmemoryPool, int, void *);
 };
 
 struct State {
@@ -128,10 +149,22 @@ struct State {
   CUcontext context = nullptr;
   std::string deviceName;
   int computeCapability = 0;
+  /// Device memory comes from the default memory pool (cuMemAllocAsync /
+  /// cuMemFreeAsync), not cuMemAlloc / cuMemFree. Published by `ready`.
+  bool memoryPools = false;
   /// From mgpuSetDefaultDevice; -1: none.
   int requestedDevice = -1;
   /// Idle streams (see mgpuStreamCreate).
   std::vector<CUstream> streamPool;
+
+  /// With memory pools: the managed (cuMemAllocManaged) allocations not
+  /// freed yet, which need cuMemFree where everything else gets
+  /// cuMemFreeAsync. `managedCount` is their number, so that frees skip the
+  /// lock while there are none (generated code never asks for managed
+  /// memory).
+  std::mutex managedMutex;
+  std::unordered_set<CUdeviceptr> managed;
+  std::atomic<size_t> managedCount{0};
 
   std::mutex errorMutex;
   std::string lastError;
@@ -220,7 +253,42 @@ bool resolveAll(void *lib, Driver &cu, std::string &missing) {
   resolve(lib, cu.cuEventElapsedTime, "cuEventElapsedTime_v2", ignored);
   if (!cu.cuEventElapsedTime)
     resolve(lib, cu.cuEventElapsedTime, "cuEventElapsedTime", missing);
+  // Optional. The names without _ptsz: those use the legacy default stream
+  // for a null stream, as everything else here does.
+  resolve(lib, cu.cuMemAllocAsync, "cuMemAllocAsync", ignored);
+  resolve(lib, cu.cuMemFreeAsync, "cuMemFreeAsync", ignored);
+  resolve(lib, cu.cuDeviceGetDefaultMemPool, "cuDeviceGetDefaultMemPool",
+          ignored);
+  resolve(lib, cu.cuMemPoolSetAttribute, "cuMemPoolSetAttribute", ignored);
   return missing.empty();
+}
+
+/// Whether device memory can come from the device's default memory pool, and
+/// if so makes the pool keep what is freed (its release threshold is 0 by
+/// default: memory goes back to the OS at every synchronization, and the next
+/// allocation maps it again, which is as slow as cuMemAlloc). Anything
+/// missing or failing means no pools, which is not an error. The threshold is
+/// the device's default pool's, so it holds for the whole process; the pool's
+/// memory is reused by every allocation here, and released at exit.
+///
+/// cuMemAllocAsync allocates from the device's current pool, which is the
+/// default pool unless someone calls cuDeviceSetMemPool (nothing here does).
+bool setUpMemoryPool(const Driver &cu, CUdevice device) {
+  if (!cu.cuMemAllocAsync || !cu.cuMemFreeAsync ||
+      !cu.cuDeviceGetDefaultMemPool || !cu.cuMemPoolSetAttribute)
+    return false;
+  int supported = 0;
+  if (cu.cuDeviceGetAttribute(&supported,
+                              CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED,
+                              device) != CUDA_SUCCESS ||
+      !supported)
+    return false;
+  CUmemoryPool pool = nullptr;
+  if (cu.cuDeviceGetDefaultMemPool(&pool, device) != CUDA_SUCCESS || !pool)
+    return false;
+  uint64_t threshold = std::numeric_limits<uint64_t>::max();
+  return cu.cuMemPoolSetAttribute(pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD,
+                                  &threshold) == CUDA_SUCCESS;
 }
 
 /// The mgpuSetDefaultDevice one, else $DYT_CUDA_DEVICE, else 0.
@@ -335,6 +403,7 @@ bool load(State &s, std::string &error) {
   s.context = context;
   s.deviceName = name;
   s.computeCapability = major * 10 + minor;
+  s.memoryPools = setUpMemoryPool(cu, device);
   return true;
 }
 
@@ -387,6 +456,67 @@ bool check(CUresult result, const char *call, std::string &error) {
 
 CUdeviceptr devicePtr(const void *ptr) {
   return static_cast<CUdeviceptr>(reinterpret_cast<uintptr_t>(ptr));
+}
+
+void *hostPtr(CUdeviceptr ptr) {
+  return reinterpret_cast<void *>(static_cast<uintptr_t>(ptr));
+}
+
+/// A driver call's outcome and the name to report it under.
+struct DriverCall {
+  CUresult result;
+  const char *name;
+};
+
+/// Device memory (after prepare): from the pool, in `stream`'s order (null:
+/// the legacy default stream), else cuMemAlloc.
+///
+/// A pool allocation may be used by work ordered after it on `stream`. The
+/// runtime's streams are created with CU_STREAM_DEFAULT (blocking), so the
+/// legacy stream and they are ordered with one another: work queued later on
+/// any of them, and the synchronous copies (which run on the legacy stream),
+/// come after the allocation whichever of them it was queued on.
+DriverCall allocateDevice(CUdeviceptr *ptr, size_t bytes, CUstream stream) {
+  const State &s = state();
+  if (s.memoryPools)
+    return {s.cu.cuMemAllocAsync(ptr, bytes, stream), "cuMemAllocAsync"};
+  return {s.cu.cuMemAlloc(ptr, bytes), "cuMemAlloc"};
+}
+
+/// Managed memory; remembered where frees need to tell it from pool memory.
+DriverCall allocateManaged(CUdeviceptr *ptr, size_t bytes) {
+  State &s = state();
+  CUresult result = s.cu.cuMemAllocManaged(ptr, bytes, CU_MEM_ATTACH_GLOBAL);
+  if (result == CUDA_SUCCESS && s.memoryPools) {
+    std::lock_guard<std::mutex> lock(s.managedMutex);
+    s.managed.insert(*ptr);
+    s.managedCount.store(s.managed.size(), std::memory_order_release);
+  }
+  return {result, "cuMemAllocManaged"};
+}
+
+/// Frees what allocateDevice or allocateManaged gave (after prepare). Pool
+/// memory goes back to the pool in `stream`'s order (null: the legacy
+/// stream): the driver hands it out again only to allocations ordered after
+/// the free, or once the free has run, so the free is safe as soon as every
+/// use of the memory is ordered before it on `stream`. The legacy stream
+/// waits for all work queued before on the runtime's streams (created
+/// blocking, with flags 0), so a free there is safe for memory used on any of
+/// them: that is how the C++ API frees what generated code allocated on its
+/// streams and returned, without synchronizing first.
+DriverCall freeMemory(CUdeviceptr ptr, CUstream stream) {
+  State &s = state();
+  if (s.memoryPools) {
+    bool managed = false;
+    if (s.managedCount.load(std::memory_order_acquire)) {
+      std::lock_guard<std::mutex> lock(s.managedMutex);
+      managed = s.managed.erase(ptr);
+      s.managedCount.store(s.managed.size(), std::memory_order_release);
+    }
+    if (!managed)
+      return {s.cu.cuMemFreeAsync(ptr, stream), "cuMemFreeAsync"};
+  }
+  return {s.cu.cuMemFree(ptr), "cuMemFree"};
 }
 
 bool toUnsigned(intptr_t value, unsigned &out) {
@@ -464,20 +594,29 @@ std::string dyt::cuda::takeLastError() {
   return error;
 }
 
+bool dyt::cuda::usesMemoryPool() {
+  State &s = state();
+  return s.ready.load(std::memory_order_acquire) && s.memoryPools;
+}
+
 void *dyt::cuda::allocate(size_t bytes, std::string &error) {
   if (!prepare(error) || bytes == 0)
     return nullptr;
   CUdeviceptr ptr = 0;
-  if (!check(driver().cuMemAlloc(&ptr, bytes), "cuMemAlloc", error))
+  DriverCall call = allocateDevice(&ptr, bytes, nullptr);
+  if (!check(call.result, call.name, error))
     return nullptr;
-  return reinterpret_cast<void *>(static_cast<uintptr_t>(ptr));
+  return hostPtr(ptr);
 }
 
+/// On the legacy stream, and nothing after it: see freeMemory.
 bool dyt::cuda::release(void *ptr, std::string &error) {
   if (!ptr)
     return true;
-  return prepare(error) &&
-         check(driver().cuMemFree(devicePtr(ptr)), "cuMemFree", error);
+  if (!prepare(error))
+    return false;
+  DriverCall call = freeMemory(devicePtr(ptr), nullptr);
+  return check(call.result, call.name, error);
 }
 
 bool dyt::cuda::copyToDevice(void *dst, const void *src, size_t bytes,
@@ -593,6 +732,12 @@ void dyt::cuda::detail::resetForTesting() {
     s.context = nullptr;
     s.deviceName.clear();
     s.computeCapability = 0;
+    s.memoryPools = false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(s.managedMutex);
+    s.managed.clear();
+    s.managedCount.store(0, std::memory_order_release);
   }
   tlsCurrentContext = nullptr;
   std::lock_guard<std::mutex> lock(s.errorMutex);
@@ -706,7 +851,9 @@ DYT_CUDA_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
 /// iteration, with their own latency, in what is measured. So streams come
 /// from a pool and go back to it. They are created with CU_STREAM_DEFAULT
 /// (not NON_BLOCKING) so that they synchronise with the legacy default
-/// stream, which the C++ API's copies and timing events use.
+/// stream, which the C++ API's copies, timing events and frees use: pool
+/// memory allocated on one of them and freed on the legacy stream relies on
+/// it (see freeMemory).
 DYT_CUDA_EXPORT void *mgpuStreamCreate() {
   if (!enter("mgpuStreamCreate"))
     return nullptr;
@@ -792,25 +939,29 @@ DYT_CUDA_EXPORT void mgpuEventRecord(void *event, void *stream) {
         "cuEventRecord");
 }
 
-/// Synchronous in the driver whatever the stream; isHostShared gives managed
-/// memory, reachable from host and device alike. 0 bytes gives nullptr.
-DYT_CUDA_EXPORT void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
+/// Device memory from the pool in `stream`'s order (see allocateDevice),
+/// else cuMemAlloc (synchronous whatever the stream). isHostShared gives
+/// managed memory (cuMemAllocManaged, synchronous), reachable from host and
+/// device alike. 0 bytes gives nullptr.
+DYT_CUDA_EXPORT void *mgpuMemAlloc(uint64_t sizeBytes, void *stream,
                                    bool isHostShared) {
   if (!enter("mgpuMemAlloc") || sizeBytes == 0)
     return nullptr;
   CUdeviceptr ptr = 0;
-  bool ok = isHostShared
-                ? check(driver().cuMemAllocManaged(&ptr, sizeBytes,
-                                                   CU_MEM_ATTACH_GLOBAL),
-                        "cuMemAllocManaged")
-                : check(driver().cuMemAlloc(&ptr, sizeBytes), "cuMemAlloc");
-  return ok ? reinterpret_cast<void *>(static_cast<uintptr_t>(ptr)) : nullptr;
+  DriverCall call =
+      isHostShared
+          ? allocateManaged(&ptr, sizeBytes)
+          : allocateDevice(&ptr, sizeBytes, static_cast<CUstream>(stream));
+  return check(call.result, call.name) ? hostPtr(ptr) : nullptr;
 }
 
-DYT_CUDA_EXPORT void mgpuMemFree(void *ptr, void * /*stream*/) {
+/// Pool memory back to the pool in `stream`'s order (see freeMemory), else
+/// cuMemFree.
+DYT_CUDA_EXPORT void mgpuMemFree(void *ptr, void *stream) {
   if (!ptr || !enter("mgpuMemFree"))
     return;
-  check(driver().cuMemFree(devicePtr(ptr)), "cuMemFree");
+  DriverCall call = freeMemory(devicePtr(ptr), static_cast<CUstream>(stream));
+  check(call.result, call.name);
 }
 
 /// Any direction: unified addressing tells host from device pointers.

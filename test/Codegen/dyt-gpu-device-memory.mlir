@@ -47,3 +47,29 @@ func.func @constant_and_scalar(%y: memref<4xf32>, %a: memref<f32>) {
   }
   return
 }
+
+// -----
+
+// An alpha read in f16 and widened on the host: the load and the extf move
+// into the kernel together.
+// CHECK-LABEL: func.func @widened_scalar(
+// CHECK-NOT: memref.load
+// CHECK-NOT: arith.extf
+// CHECK: gpu.launch
+// CHECK: %[[H:.*]] = memref.load %arg1[%c0] : memref<1xf16>
+// CHECK: %[[F:.*]] = arith.extf %[[H]] : f16 to f32
+// CHECK: arith.mulf %[[F]]
+func.func @widened_scalar(%y: memref<4xf32>, %a: memref<1xf16>) {
+  %c0 = arith.constant 0 : index
+  %h = memref.load %a[%c0] : memref<1xf16>
+  %alpha = arith.extf %h : f16 to f32
+  %c1 = arith.constant 1 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %y[%tx] : memref<4xf32>
+    %w = arith.mulf %alpha, %v : f32
+    memref.store %w, %y[%tx] : memref<4xf32>
+    gpu.terminator
+  }
+  return
+}

@@ -217,3 +217,73 @@ func.func @tensors(%x: tensor<8xf32>) -> tensor<8xf32> {
   } -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+// i1 is a byte per element in memory but bits in an LLVM vector: scalar
+// accesses.
+// CHECK-LABEL: func.func @compare(
+// CHECK: gpu.launch
+// CHECK-NOT: vector.load
+// CHECK: memref.store %{{.*}} : memref<?x64xi1>
+func.func @compare(%x: memref<?x64xf32>, %y: memref<?x64xi1>) {
+  %c0 = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<?x64xf32>) outs(%y : memref<?x64xi1>) {
+  ^bb0(%in: f32, %out: i1):
+    %0 = arith.cmpf olt, %in, %c0 : f32
+    linalg.yield %0 : i1
+  }
+  return
+}
+
+// -----
+
+// batch_matmul: batches and row tiles strided over the grid's z and y dims
+// (capped at 65535 blocks), so a batch of 0 runs no iteration.
+// CHECK-LABEL: func.func @batched(
+// CHECK: %[[B:[a-z0-9_]+]] = memref.dim %arg2, %c0
+// CHECK: arith.minui %[[B]], %c65535{{.*}}
+// CHECK: gpu.launch blocks(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %[[BZ:[a-z0-9_]+]]) in
+// CHECK: scf.for %{{.*}} = %[[BZ]] to %[[B]] step
+// CHECK: scf.for
+// CHECK: gpu.barrier
+func.func @batched(%x: memref<?x64x64xf32>, %w: memref<?x64x64xf32>, %y: memref<?x64x64xf32>) {
+  linalg.batch_matmul ins(%x, %w : memref<?x64x64xf32>, memref<?x64x64xf32>) outs(%y : memref<?x64x64xf32>)
+  return
+}
+
+// -----
+
+// Not fused: the epilogue writes the matmul's left operand (x += x @ W);
+// other blocks would still be reading it.
+// CHECK-LABEL: func.func @writes_operand(
+// CHECK: gpu.launch
+// CHECK: math.fma
+// CHECK: gpu.launch
+// CHECK: arith.addf
+func.func @writes_operand(%x: memref<64x64xf32>, %w: memref<64x64xf32>) {
+  %c0 = arith.constant 0.0 : f32
+  %m = memref.alloc() : memref<64x64xf32>
+  linalg.fill ins(%c0 : f32) outs(%m : memref<64x64xf32>)
+  linalg.matmul ins(%x, %w : memref<64x64xf32>, memref<64x64xf32>) outs(%m : memref<64x64xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : memref<64x64xf32>) outs(%x : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %out : f32
+    linalg.yield %0 : f32
+  }
+  memref.dealloc %m : memref<64x64xf32>
+  return
+}
+
+// -----
+
+// f64 is not accumulated in f32: left for the generic mapping.
+// CHECK-LABEL: func.func @double(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.matmul
+func.func @double(%x: memref<8x8xf64>, %w: memref<8x8xf64>, %y: memref<8x8xf64>) {
+  linalg.matmul ins(%x, %w : memref<8x8xf64>, memref<8x8xf64>) outs(%y : memref<8x8xf64>)
+  return
+}

@@ -9,9 +9,13 @@
 // CHECK-LABEL: func.func @layer_norm(
 // CHECK-NOT: scf.if
 // CHECK: gpu.launch
-// CHECK-SAME: threads(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c192{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) dynamic_shared_memory_size %{{.*}} workgroup(%{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: threads(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c192{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}})
+// The partial sums share the dynamic shared memory with the rows (first
+// 32 bytes), not a separate buffer the cache would overlap.
+// CHECK-SAME: dynamic_shared_memory_size %{{[^ ]*}} {
 // CHECK: %[[RAW:.*]] = gpu.dynamic_shared_memory
-// CHECK: %[[CACHE:.*]] = memref.view %[[RAW]]
+// CHECK: memref.view %[[RAW]][%c0{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<8xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[CACHE:.*]] = memref.view %[[RAW]][%c32{{.*}}][%{{.*}}, %{{.*}}] : memref<?xi8, #gpu.address_space<workgroup>> to memref<?x?xf32, #gpu.address_space<workgroup>>
 // CHECK: vector.load %arg0[{{.*}}] {alignment = 16 : i64} : memref<?x768xf32>, vector<4xf32>
 // CHECK: vector.store %{{.*}}, %[[CACHE]]
 // CHECK-COUNT-5: gpu.shuffle xor
@@ -24,6 +28,7 @@
 // CHECK: vector.load %arg2
 // CHECK: vector.store %{{.*}}, %arg3
 // NOCACHE-LABEL: func.func @layer_norm(
+// NOCACHE: workgroup(%{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>)
 // NOCACHE-NOT: gpu.dynamic_shared_memory
 // NOCACHE-COUNT-3: vector.load %arg0
 func.func private @__dyt_gpu_layer_norm(memref<?x768xf32>, memref<768xf32>, memref<768xf32>, memref<?x768xf32>) attributes {dyt.gpu_norm_kernel = "layer_norm"}

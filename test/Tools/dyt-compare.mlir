@@ -7,7 +7,9 @@
 // RUN: dyt-compare %s -e two_norms | FileCheck %s --check-prefix=TABLE
 // RUN: not dyt-compare %s -e no_norm 2>&1 | FileCheck %s --check-prefix=NONORM
 // RUN: not dyt-compare %s 2>&1 | FileCheck %s --check-prefix=SEVERAL
-// RUN: not dyt-compare %s -e two_norms --target nvvm 2>&1 | FileCheck %s --check-prefix=NVVM
+// (--target nvvm: dyt-compare-nvvm.mlir, dyt-run-gpu-fake-driver.mlir and
+// dyt-run-gpu-errors.mlir.)
+// RUN: not dyt-compare %s -e two_norms --target tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not dyt-compare %s -e missing 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not dyt-compare %s -e two_norms --replace-options="alpha=0" 2>&1 | FileCheck %s --check-prefix=ALPHA
 // RUN: dyt-compare %s -e dynamic --json | FileCheck %s --check-prefix=DYNAMIC
@@ -32,7 +34,7 @@
 
 // NONORM: dyt-compare: error: no LayerNorm or RMSNorm in
 // SEVERAL: dyt-compare: error: {{.*}} has several public functions; pick one with -e
-// NVVM: dyt-compare: error: --target=nvvm needs dyt-nvvm-pipeline
+// TARGET: dyt-compare: error: unknown --target 'tpu' (cpu or nvvm)
 // MISSING: dyt-compare: error: no function @missing with a body
 // ALPHA: alpha values must be finite and `alpha` non-zero
 // ALPHA: dyt-compare: error: dyt-replace-norms failed

@@ -10,7 +10,9 @@
 // transcendental ops (KernelStats.h), the machine code size the target
 // pipeline compiles each to, and with --bench the median time of N calls on
 // seeded random inputs. With --json the last line is one JSON object with a
-// `variants` list.
+// `variants` list. --target nvvm compiles with dyt-nvvm-pipeline and reports
+// the GPU kernels launched and their PTX size instead of the machine code
+// (host code that only launches kernels); its --bench needs a CUDA GPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,8 +22,11 @@
 #include "dyt/Execution/RandomInputs.h"
 #include "dyt/InitAllDyt.h"
 #include "dyt/Pipelines/CpuPipeline.h"
+#include "dyt/Pipelines/NvvmPipeline.h"
+#include "dyt/Runtime/CudaRuntime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -76,9 +81,24 @@ struct Variant {
   std::string name;
   OwningOpRef<ModuleOp> module;
   KernelStats stats;
-  uint64_t codeBytes = 0;
+  uint64_t codeBytes = 0; // cpu: the entry's machine code
+  // nvvm: the gpu.launch_func ops of the host code, the gpu.binary's bytes.
+  int64_t kernelLaunches = 0;
+  uint64_t kernelCodeBytes = 0;
   std::optional<double> medianSeconds;
 };
+
+bool targetsGpu() { return target == "nvvm"; }
+
+void buildTargetPipeline(OpPassManager &pm) {
+  if (!targetsGpu())
+    return buildDytCpuPipeline(pm, DytCpuPipelineOptions());
+  DytNvvmPipelineOptions options;
+  // With --bench, for the GPU the kernels run on; sm_90 otherwise.
+  if (std::string chip = getGpuChip(); !chip.empty())
+    options.chip = chip;
+  buildDytNvvmPipeline(pm, options);
+}
 
 /// Runs `pipeline` (passes on the module, without a `builtin.module(...)`
 /// around them) on `module`.
@@ -178,20 +198,41 @@ std::string jsonString(StringRef text) {
   return out + "\"";
 }
 
+/// The kernels dyt-nvvm-pipeline makes of the variant: launches and PTX.
+void countKernels(Variant &variant, StringRef funcName) {
+  OwningOpRef<ModuleOp> lowered = keepOnlyReachable(*variant.module, funcName);
+  PassManager pm(lowered->getContext());
+  buildTargetPipeline(pm);
+  if (failed(pm.run(*lowered)))
+    fail("dyt-nvvm-pipeline failed on the " + variant.name + " variant");
+  lowered->walk([&](gpu::LaunchFuncOp) { ++variant.kernelLaunches; });
+  lowered->walk([&](gpu::BinaryOp binary) {
+    for (Attribute object : binary.getObjects())
+      variant.kernelCodeBytes +=
+          cast<gpu::ObjectAttr>(object).getObject().size();
+  });
+}
+
 void compileAndBench(Variant &variant, StringRef funcName) {
+  Device device = targetsGpu() ? Device::Gpu : Device::Cpu;
+  if (targetsGpu()) {
+    countKernels(variant, funcName);
+    if (!bench)
+      return;
+  }
   std::string error;
-  auto build = [](OpPassManager &pm) {
-    buildDytCpuPipeline(pm, DytCpuPipelineOptions());
-  };
   std::unique_ptr<JitFunction> jit = JitFunction::compile(
-      keepOnlyReachable(*variant.module, funcName), funcName, build,
-      getRuntimeLibraries(), error, /*keepObjectCode=*/true);
+      keepOnlyReachable(*variant.module, funcName), funcName,
+      buildTargetPipeline, getRuntimeLibraries(device), error,
+      /*keepObjectCode=*/!targetsGpu(), device);
   if (!jit)
     fail("the " + variant.name + " variant: " + error);
-  FailureOr<uint64_t> codeBytes = jit->getCodeSize(error);
-  if (failed(codeBytes))
-    fail(error);
-  variant.codeBytes = *codeBytes;
+  if (!targetsGpu()) {
+    FailureOr<uint64_t> codeBytes = jit->getCodeSize(error);
+    if (failed(codeBytes))
+      fail(error);
+    variant.codeBytes = *codeBytes;
+  }
   if (!bench)
     return;
   // The same inputs for both variants, except the dyt variant's extra alpha
@@ -243,11 +284,12 @@ int main(int argc, char **argv) {
       argc, argv,
       "dyt-compare: one model with its norms, and the same with Dynamic Tanh, "
       "side by side\n");
-  if (target == "nvvm")
-    fail("--target=nvvm needs dyt-nvvm-pipeline, which this build does not "
-         "have yet; use --target=cpu");
-  if (target != "cpu")
+  if (target != "cpu" && target != "nvvm")
     fail("unknown --target '" + target + "' (cpu or nvvm)");
+  // The static table needs no GPU; timing does (and targets its chip).
+  if (std::string error;
+      targetsGpu() && bench && !::dyt::cuda::initialize(error))
+    fail("--target nvvm --bench: " + error);
 
   DialectRegistry registry;
   registerAllDialectsAndExtensions(registry);
@@ -295,8 +337,16 @@ int main(int argc, char **argv) {
   row("flops", norm.stats.flops, dyt.stats.flops);
   row("transcendental ops", norm.stats.transcendentals,
       dyt.stats.transcendentals);
-  row("machine code of @" + funcName + " (.text)", int64_t(norm.codeBytes),
-      int64_t(dyt.codeBytes));
+  if (targetsGpu()) {
+    row("GPU kernel launches", norm.kernelLaunches, dyt.kernelLaunches);
+    row("kernel code (gpu.binary, bytes)", int64_t(norm.kernelCodeBytes),
+        int64_t(dyt.kernelCodeBytes));
+    llvm::outs() << "(no machine code size on nvvm: the host code only "
+                    "launches the kernels)\n";
+  } else {
+    row("machine code of @" + funcName + " (.text)", int64_t(norm.codeBytes),
+        int64_t(dyt.codeBytes));
+  }
   if (bench)
     llvm::outs() << llvm::formatv(
         "{0,-38}{1,14}{2,14}{3,10}\n",
@@ -319,7 +369,13 @@ int main(int argc, char **argv) {
                    << ", \"flops\": " << jsonNumber(s.flops)
                    << ", \"transcendentals\": "
                    << jsonNumber(s.transcendentals)
-                   << ", \"code_bytes\": " << variant->codeBytes;
+                   << ", \"code_bytes\": ";
+      if (targetsGpu())
+        llvm::outs() << "null, \"kernel_launches\": " << variant->kernelLaunches
+                     << ", \"kernel_code_bytes\": "
+                     << variant->kernelCodeBytes;
+      else
+        llvm::outs() << variant->codeBytes;
       if (variant->medianSeconds)
         llvm::outs() << ", \"median_s\": "
                      << llvm::format("%.9g", *variant->medianSeconds);

@@ -2,11 +2,14 @@
 //
 //   dyt-run FILE.mlir -e FUNC [--input A.npy]... [--output OUT.npy]...
 //           [--random [--seed N]] [--bench N] [--threads N] [--json]
-//           [--check] [--pipeline=...]
+//           [--check] [--pipeline=...] [--device cpu|gpu]
 //
 // Compiles FUNC with dyt-cpu-pipeline (or --pipeline), runs it in-process on
 // .npy inputs (or seeded random ones), writes results as .npy, optionally
 // times it and differentially checks it against dyt-cpu-reference-pipeline.
+// With --device gpu it compiles with dyt-nvvm-pipeline (for the device's
+// sm_XY) instead, copies the inputs to device memory and the results back,
+// and times calls with CUDA events; --check still runs the CPU reference.
 // Every error names what is wrong and exits 1; no partial output is left.
 //
 //===----------------------------------------------------------------------===//
@@ -15,6 +18,8 @@
 #include "dyt/Execution/RandomInputs.h"
 #include "dyt/InitAllDyt.h"
 #include "dyt/Pipelines/CpuPipeline.h"
+#include "dyt/Pipelines/NvvmPipeline.h"
+#include "dyt/Runtime/CudaRuntime.h"
 #include "dyt/Runtime/FloatConversions.h"
 #include "dyt/Runtime/Memory.h"
 #include "dyt/Runtime/Npy.h"
@@ -28,6 +33,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -77,10 +83,17 @@ static cl::opt<double> absTolerance("atol", cl::desc("--check absolute tolerance
                             cl::init(-1));
 static cl::opt<std::string> pipeline(
     "pipeline",
-    cl::desc("A textual pass pipeline to use instead of dyt-cpu-pipeline, "
-             "e.g. 'dyt-cpu-pipeline{vector-bits=256}' or "
-             "'dyt-cpu-reference-pipeline'"),
+    cl::desc("A textual pass pipeline to use instead of dyt-cpu-pipeline "
+             "(dyt-nvvm-pipeline with --device gpu), e.g. "
+             "'dyt-cpu-pipeline{vector-bits=256}', "
+             "'dyt-cpu-reference-pipeline' or "
+             "'dyt-nvvm-pipeline{fast-tanh=true}'"),
     cl::init(""));
+static cl::opt<std::string>
+    deviceName("device",
+               cl::desc("Where FUNC runs: cpu (default) or gpu (CUDA: "
+                        "dyt-nvvm-pipeline, data in device memory)"),
+               cl::value_desc("cpu|gpu"), cl::init("cpu"));
 
 namespace {
 
@@ -228,9 +241,10 @@ std::pair<double, double> defaultTolerance(HostElementType type) {
   llvm_unreachable("unknown element type");
 }
 
-/// Compares `fast` with `reference`; prints the largest error of each result
-/// and returns false on the first element out of tolerance.
-bool compareResults(const std::vector<HostValue> &fast,
+/// Compares `fast` (what `fastName` computed) with `reference`; prints the
+/// largest error of each result and returns false on the first element out
+/// of tolerance.
+bool compareResults(const std::vector<HostValue> &fast, StringRef fastName,
                     const std::vector<HostValue> &reference) {
   bool ok = true;
   for (size_t r = 0; r < fast.size(); ++r) {
@@ -269,7 +283,8 @@ bool compareResults(const std::vector<HostValue> &fast,
         maxAbs = std::max(maxAbs, std::fabs(x - y));
       if (!same && ok) {
         llvm::errs() << "dyt-run: check failed: result #" << r
-                     << " element " << i << ": " << x << " (fast) vs " << y
+                     << " element " << i << ": " << x << " (" << fastName
+                     << ") vs " << y
                      << " (reference), tolerance " << abs << " + " << rel
                      << " * |reference|\n";
         ok = false;
@@ -285,14 +300,23 @@ bool compareResults(const std::vector<HostValue> &fast,
 // Compilation
 //===----------------------------------------------------------------------===//
 
+/// FUNC compiled for `device` (the reference: with the CPU reference
+/// pipeline, on the CPU).
 std::unique_ptr<JitFunction> compileWith(ModuleOp module, bool reference,
-                                         unsigned threadCount) {
-  std::vector<std::string> libs = getRuntimeLibraries();
+                                         unsigned threadCount, Device device) {
+  if (reference)
+    device = Device::Cpu;
+  std::vector<std::string> libs = getRuntimeLibraries(device);
   bool parallel = !reference && pipeline.empty() && threadCount > 1;
   std::string error, pipelineError;
   auto build = [&](OpPassManager &pm) {
     if (reference)
       return buildDytCpuReferencePipeline(pm);
+    if (pipeline.empty() && device == Device::Gpu) {
+      DytNvvmPipelineOptions options;
+      options.chip = getGpuChip();
+      return buildDytNvvmPipeline(pm, options);
+    }
     if (pipeline.empty()) {
       DytCpuPipelineOptions options;
       options.parallel = parallel;
@@ -302,8 +326,9 @@ std::unique_ptr<JitFunction> compileWith(ModuleOp module, bool reference,
     if (failed(parsePassPipeline(pipeline, pm, os)))
       pm.clear();
   };
-  std::unique_ptr<JitFunction> jit = JitFunction::compile(
-      OwningOpRef<ModuleOp>(module.clone()), entry, build, libs, error);
+  std::unique_ptr<JitFunction> jit =
+      JitFunction::compile(OwningOpRef<ModuleOp>(module.clone()), entry, build,
+                           libs, error, /*keepObjectCode=*/false, device);
   if (!pipelineError.empty())
     fail("bad --pipeline: " + pipelineError);
   if (!jit)
@@ -333,6 +358,16 @@ int main(int argc, char **argv) {
   std::setvbuf(stdout, nullptr, _IONBF, 0);
   cl::ParseCommandLineOptions(argc, argv,
                               "dyt-run: JIT-run a function on numpy data\n");
+  if (deviceName != "cpu" && deviceName != "gpu")
+    fail("unknown --device '" + deviceName + "' (cpu or gpu)");
+  Device device = deviceName == "gpu" ? Device::Gpu : Device::Cpu;
+  if (device == Device::Gpu && threadLimit.getNumOccurrences())
+    fail("--threads does not apply to --device gpu (host threads do not "
+         "run the kernels)");
+  // Before anything is compiled: the pipeline targets this device's chip.
+  if (std::string error;
+      device == Device::Gpu && !::dyt::cuda::initialize(error))
+    fail("--device gpu: " + error);
 
   unsigned threadCount =
       threadLimit ? unsigned(threadLimit)
@@ -356,7 +391,8 @@ int main(int argc, char **argv) {
   if (!module)
     fail("cannot parse '" + inputFile + "'");
 
-  std::unique_ptr<JitFunction> jit = compileWith(*module, false, threadCount);
+  std::unique_ptr<JitFunction> jit =
+      compileWith(*module, false, threadCount, device);
   ArrayRef<ValueSpec> argSpecs = jit->getArguments();
   ArrayRef<ValueSpec> resultSpecs = jit->getResults();
 
@@ -426,11 +462,12 @@ int main(int argc, char **argv) {
 
   if (check) {
     std::unique_ptr<JitFunction> reference =
-        compileWith(*module, true, threadCount);
+        compileWith(*module, true, threadCount, device);
     std::vector<HostValue> expected;
     if (failed(reference->call(args, expected, error)))
       fail(error);
-    if (!compareResults(results, expected))
+    if (!compareResults(results, device == Device::Gpu ? "gpu" : "fast",
+                        expected))
       return 1;
   }
 
@@ -463,14 +500,58 @@ int main(int argc, char **argv) {
                  << llvm::format("%.6f", timing->medianSeconds * 1e3)
                  << " ms, min "
                  << llvm::format("%.6f", timing->minSeconds * 1e3) << " ms over "
-                 << bench << " runs, " << threadCount << " thread(s)\n";
-    if (json)
+                 << bench << " runs, ";
+    if (device == Device::Cpu)
+      llvm::outs() << threadCount << " thread(s)\n";
+    else
+      llvm::outs() << "gpu (" << ::dyt::cuda::getDeviceName() << ")\n";
+    // The GPU's peer, measured in the same run: a device-to-device copy of
+    // the bytes the call writes. The kernels of a norm-free block are
+    // memory-bound, so moving their output once is the speed to aim at;
+    // timed on the same device, clocks and load, it turns a time into a
+    // fraction of what this GPU can do now (a time alone means little across
+    // GPUs and runs).
+    std::optional<BenchTiming> copy;
+    uint64_t resultBytes = 0;
+    for (auto [spec, result] : llvm::zip(resultSpecs, results))
+      if (spec.isTensor)
+        resultBytes += result.data.size();
+    if (device == Device::Gpu && resultBytes) {
+      FailureOr<BenchTiming> copyTiming =
+          benchDeviceCopy(resultBytes, bench, error);
+      if (failed(copyTiming))
+        fail("timing a device-to-device copy: " + error);
+      copy = *copyTiming;
+      llvm::outs() << "bench: device-to-device copy of the " << resultBytes
+                   << " result bytes: median "
+                   << llvm::format("%.6f", copy->medianSeconds * 1e3)
+                   << " ms (copy/call "
+                   << llvm::format("%.3f",
+                                   copy->medianSeconds / timing->medianSeconds)
+                   << ")\n";
+    }
+    if (json) {
       llvm::outs() << "{\"function\": \"" << entry << "\", \"median_s\": "
                    << llvm::format("%.9g", timing->medianSeconds)
                    << ", \"min_s\": "
                    << llvm::format("%.9g", timing->minSeconds)
-                   << ", \"iterations\": " << bench
-                   << ", \"threads\": " << threadCount << "}\n";
+                   << ", \"iterations\": " << bench;
+      if (device == Device::Cpu) {
+        llvm::outs() << ", \"threads\": " << threadCount << "}\n";
+      } else {
+        llvm::outs() << ", \"device\": \"gpu\", \"device_name\": "
+                     << llvm::json::Value(::dyt::cuda::getDeviceName());
+        if (copy)
+          llvm::outs() << ", \"copy_median_s\": "
+                       << llvm::format("%.9g", copy->medianSeconds)
+                       << ", \"copy_ratio\": "
+                       << llvm::format("%.9g", copy->medianSeconds /
+                                                   timing->medianSeconds);
+        else
+          llvm::outs() << ", \"copy_median_s\": null, \"copy_ratio\": null";
+        llvm::outs() << "}\n";
+      }
+    }
   }
   return 0;
 }

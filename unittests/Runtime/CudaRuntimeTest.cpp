@@ -10,10 +10,13 @@
 #include "gtest/gtest.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -232,7 +235,24 @@ TEST(CudaRuntimeLibraryTest, ExportsTheMgpuEntryPoints) {
 struct FakeCudaStats {
   int streamsCreated, streamsDestroyed, managedAllocations, setAttributeCalls,
       launches, lastJitOptLevel;
+  int syncAllocations, syncFrees, asyncAllocations, asyncFrees,
+      legacyAsyncFrees, poolAttributeCalls;
+  unsigned long long releaseThreshold;
+  void *lastAllocationStream;
 };
+
+using GetFakeStats = void (*)(FakeCudaStats *);
+
+/// The stats of a fake driver the runtime loaded; null if it did not.
+GetFakeStats fakeStatsOf(const char *driver) {
+  void *lib = dlopen(driver, RTLD_NOW | RTLD_NOLOAD);
+  if (!lib)
+    return nullptr;
+  auto getStats =
+      reinterpret_cast<GetFakeStats>(dlsym(lib, "fakeCudaGetStats"));
+  dlclose(lib); // The runtime's reference keeps it loaded.
+  return getStats;
+}
 
 class FakeDriverTest : public CudaRuntimeFreshTest {
 protected:
@@ -240,12 +260,8 @@ protected:
     CudaRuntimeFreshTest::SetUp();
     std::string error;
     ASSERT_TRUE(cuda::initialize(error)) << error;
-    void *lib = dlopen(DYT_FAKE_CUDA_DRIVER, RTLD_NOW | RTLD_NOLOAD);
-    ASSERT_NE(lib, nullptr) << "the runtime did not load the fake driver";
-    getStats = reinterpret_cast<void (*)(FakeCudaStats *)>(
-        dlsym(lib, "fakeCudaGetStats"));
-    dlclose(lib);
-    ASSERT_NE(getStats, nullptr);
+    getStats = fakeStatsOf(DYT_FAKE_CUDA_DRIVER);
+    ASSERT_NE(getStats, nullptr) << "the runtime did not load the fake driver";
   }
   void TearDown() override {
     EXPECT_EQ(cuda::takeLastError(), "");
@@ -259,7 +275,8 @@ protected:
 
   ScopedEnv env{"DYT_CUDA_LIBRARY", DYT_FAKE_CUDA_DRIVER};
   ScopedEnv device{"DYT_CUDA_DEVICE", nullptr};
-  void (*getStats)(FakeCudaStats *) = nullptr;
+  ScopedEnv pools{"DYT_FAKE_CUDA_MEMORY_POOLS", nullptr};
+  GetFakeStats getStats = nullptr;
 };
 
 TEST_F(FakeDriverTest, DescribesTheDevice) {
@@ -368,7 +385,11 @@ TEST_F(FakeDriverTest, ReportsTheFirstDriverErrorByName) {
 
   std::string error;
   EXPECT_EQ(cuda::allocate(size_t(1) << 62, error), nullptr);
-  EXPECT_EQ(error, "cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory)");
+  EXPECT_EQ(error,
+            "cuMemAllocAsync: CUDA_ERROR_OUT_OF_MEMORY (out of memory)");
+  EXPECT_EQ(mgpuMemAlloc(size_t(1) << 62, nullptr, false), nullptr);
+  EXPECT_EQ(cuda::takeLastError(),
+            "cuMemAllocAsync: CUDA_ERROR_OUT_OF_MEMORY (out of memory)");
 }
 
 TEST_F(FakeDriverTest, MakesTheContextCurrentOnEachThread) {
@@ -470,6 +491,205 @@ TEST_F(FakeDriverTest, ChoosesTheDeviceBeforeInitialization) {
   EXPECT_EQ(cuda::takeLastError(),
             "mgpuSetDefaultDevice: the runtime already runs on device 0; "
             "switching to device 1 is not supported");
+}
+
+//===----------------------------------------------------------------------===//
+// Device memory: the stream-ordered pool, or cuMemAlloc (on the fake driver,
+// which rejects a free of the wrong kind)
+//===----------------------------------------------------------------------===//
+
+/// What allocations and frees the runtime made between two snapshots.
+struct MemoryCalls {
+  int syncAllocations, syncFrees, asyncAllocations, asyncFrees,
+      legacyAsyncFrees, managedAllocations;
+  bool operator==(const MemoryCalls &o) const {
+    return syncAllocations == o.syncAllocations && syncFrees == o.syncFrees &&
+           asyncAllocations == o.asyncAllocations &&
+           asyncFrees == o.asyncFrees &&
+           legacyAsyncFrees == o.legacyAsyncFrees &&
+           managedAllocations == o.managedAllocations;
+  }
+};
+std::ostream &operator<<(std::ostream &os, const MemoryCalls &c) {
+  return os << "{cuMemAlloc " << c.syncAllocations << ", cuMemFree "
+            << c.syncFrees << ", cuMemAllocAsync " << c.asyncAllocations
+            << ", cuMemFreeAsync " << c.asyncFrees << " (legacy stream "
+            << c.legacyAsyncFrees << "), cuMemAllocManaged "
+            << c.managedAllocations << "}";
+}
+MemoryCalls operator-(const FakeCudaStats &a, const FakeCudaStats &b) {
+  return {a.syncAllocations - b.syncAllocations, a.syncFrees - b.syncFrees,
+          a.asyncAllocations - b.asyncAllocations,
+          a.asyncFrees - b.asyncFrees,
+          a.legacyAsyncFrees - b.legacyAsyncFrees,
+          a.managedAllocations - b.managedAllocations};
+}
+
+/// Every way to allocate and free: mgpuMemAlloc/mgpuMemFree on a stream and on
+/// the legacy stream, allocate/release, release of what mgpuMemAlloc gave (as
+/// dyt-run frees results), and managed memory freed both ways. Each buffer
+/// round-trips data. Four device allocations, of which the second is freed on
+/// `stream`, the others on the legacy stream; two managed ones.
+void allocateAndFreeEveryWay() {
+  std::string error;
+  std::vector<uint32_t> in = {1, 2, 3, 4}, out(4, 0);
+  void *stream = mgpuStreamCreate();
+  ASSERT_NE(stream, nullptr) << cuda::takeLastError();
+
+  void *a = cuda::allocate(16, error);
+  ASSERT_NE(a, nullptr) << error;
+  void *b = mgpuMemAlloc(16, stream, false);
+  ASSERT_NE(b, nullptr) << cuda::takeLastError();
+  void *c = mgpuMemAlloc(16, stream, false);
+  ASSERT_NE(c, nullptr) << cuda::takeLastError();
+  void *d = mgpuMemAlloc(16, nullptr, false);
+  ASSERT_NE(d, nullptr) << cuda::takeLastError();
+
+  ASSERT_TRUE(cuda::copyToDevice(a, in.data(), 16, error)) << error;
+  mgpuMemcpy(b, a, 16, stream);
+  mgpuMemcpy(c, b, 16, stream);
+  mgpuStreamSynchronize(stream);
+  ASSERT_TRUE(cuda::copyOnDevice(d, c, 16, error)) << error;
+  ASSERT_TRUE(cuda::copyToHost(out.data(), d, 16, error)) << error;
+  EXPECT_EQ(out, in);
+
+  EXPECT_TRUE(cuda::release(a, error)) << error;
+  mgpuMemFree(b, stream);
+  // A result the generated code allocated on its stream, freed by the caller.
+  EXPECT_TRUE(cuda::release(c, error)) << error;
+  mgpuMemFree(d, nullptr);
+  mgpuStreamDestroy(stream);
+
+  auto *m = static_cast<uint32_t *>(mgpuMemAlloc(16, nullptr, true));
+  auto *n = static_cast<uint32_t *>(mgpuMemAlloc(16, nullptr, true));
+  ASSERT_TRUE(m && n) << cuda::takeLastError();
+  m[3] = n[3] = 7;
+  mgpuMemFree(m, nullptr);
+  EXPECT_TRUE(cuda::release(n, error)) << error;
+  EXPECT_EQ(cuda::takeLastError(), "");
+}
+
+TEST_F(FakeDriverTest, AllocatesFromTheMemoryPoolWhereSupported) {
+  EXPECT_TRUE(cuda::usesMemoryPool());
+  // Initialization made the pool keep what is freed, once.
+  FakeCudaStats before = stats();
+  cuda::detail::resetForTesting();
+  EXPECT_FALSE(cuda::usesMemoryPool());
+  std::string error;
+  ASSERT_TRUE(cuda::initialize(error)) << error;
+  EXPECT_TRUE(cuda::usesMemoryPool());
+  EXPECT_EQ(stats().poolAttributeCalls, before.poolAttributeCalls + 1);
+  EXPECT_EQ(stats().releaseThreshold, UINT64_MAX);
+
+  before = stats();
+  allocateAndFreeEveryWay();
+  EXPECT_EQ(stats() - before, (MemoryCalls{0, 2, 4, 4, 3, 2}));
+
+  // mgpuMemAlloc allocates in its stream's order.
+  void *stream = mgpuStreamCreate();
+  void *p = mgpuMemAlloc(64, stream, false);
+  EXPECT_EQ(stats().lastAllocationStream, stream);
+  mgpuMemFree(p, stream);
+  mgpuStreamDestroy(stream);
+
+  // Steady state, as in a benchmark loop: no synchronous driver allocation.
+  before = stats();
+  for (int i = 0; i < 100; ++i) {
+    void *stream = mgpuStreamCreate();
+    void *result = mgpuMemAlloc(256, stream, false);
+    mgpuMemset32(result, 1, 64, stream);
+    mgpuStreamDestroy(stream);
+    ASSERT_TRUE(cuda::release(result, error)) << error;
+  }
+  EXPECT_EQ(stats() - before, (MemoryCalls{0, 0, 100, 100, 100, 0}));
+  EXPECT_EQ(stats().poolAttributeCalls, before.poolAttributeCalls);
+}
+
+TEST_F(FakeDriverTest, FallsBackWithoutPoolSupport) {
+  ScopedEnv unsupported("DYT_FAKE_CUDA_MEMORY_POOLS", "unsupported");
+  cuda::detail::resetForTesting();
+  std::string error;
+  FakeCudaStats before = stats();
+  ASSERT_TRUE(cuda::initialize(error)) << error;
+  EXPECT_FALSE(cuda::usesMemoryPool());
+  EXPECT_EQ(stats().poolAttributeCalls, before.poolAttributeCalls);
+  EXPECT_EQ(cuda::takeLastError(), "");
+
+  before = stats();
+  allocateAndFreeEveryWay();
+  EXPECT_EQ(stats() - before, (MemoryCalls{4, 6, 0, 0, 0, 2}));
+  EXPECT_EQ(cuda::allocate(size_t(1) << 62, error), nullptr);
+  EXPECT_EQ(error, "cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory)");
+}
+
+/// A pool whose release threshold cannot be raised would give memory back at
+/// every synchronization: not worth it, cuMemAlloc it is, and no error.
+TEST_F(FakeDriverTest, FallsBackWhenThePoolCannotBeSetUp) {
+  ScopedEnv broken("DYT_FAKE_CUDA_MEMORY_POOLS", "broken");
+  cuda::detail::resetForTesting();
+  std::string error;
+  FakeCudaStats before = stats();
+  ASSERT_TRUE(cuda::initialize(error)) << error;
+  EXPECT_FALSE(cuda::usesMemoryPool());
+  EXPECT_EQ(stats().poolAttributeCalls, before.poolAttributeCalls + 1);
+  EXPECT_EQ(cuda::takeLastError(), "");
+
+  before = stats();
+  allocateAndFreeEveryWay();
+  EXPECT_EQ(stats() - before, (MemoryCalls{4, 6, 0, 0, 0, 2}));
+}
+
+/// A driver without cuMemAllocAsync and co. (before CUDA 11.2) loads, and
+/// allocates with cuMemAlloc.
+TEST_F(CudaRuntimeFreshTest, FallsBackOnADriverWithoutMemoryPools) {
+  ScopedEnv env("DYT_CUDA_LIBRARY", DYT_FAKE_CUDA_DRIVER_NO_POOLS);
+  ScopedEnv device("DYT_CUDA_DEVICE", nullptr);
+  ScopedEnv pools("DYT_FAKE_CUDA_MEMORY_POOLS", nullptr);
+  std::string error;
+  ASSERT_TRUE(cuda::initialize(error)) << error;
+  EXPECT_FALSE(cuda::usesMemoryPool());
+  EXPECT_EQ(cuda::getDeviceName(), "dyt fake CUDA device");
+  void *lib = dlopen(DYT_FAKE_CUDA_DRIVER_NO_POOLS, RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(lib, nullptr);
+  EXPECT_EQ(dlsym(lib, "cuMemAllocAsync"), nullptr);
+  EXPECT_EQ(dlsym(lib, "cuMemPoolSetAttribute"), nullptr);
+  dlclose(lib);
+  GetFakeStats getStats = fakeStatsOf(DYT_FAKE_CUDA_DRIVER_NO_POOLS);
+  ASSERT_NE(getStats, nullptr);
+
+  FakeCudaStats before{}, after{};
+  getStats(&before);
+  allocateAndFreeEveryWay();
+  getStats(&after);
+  EXPECT_EQ(after - before, (MemoryCalls{4, 6, 0, 0, 0, 2}));
+  EXPECT_EQ(cuda::takeLastError(), "");
+}
+
+/// Several threads allocating and freeing on their own streams, through the
+/// pool, while managed memory is being tracked.
+TEST_F(FakeDriverTest, PoolAllocationsFromManyThreads) {
+  void *managed = mgpuMemAlloc(16, nullptr, true);
+  ASSERT_NE(managed, nullptr);
+  FakeCudaStats before = stats();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([] {
+      for (int i = 0; i < 100; ++i) {
+        void *stream = mgpuStreamCreate();
+        void *p = mgpuMemAlloc(32, stream, false);
+        void *m = i % 10 ? nullptr : mgpuMemAlloc(32, stream, true);
+        mgpuMemset32(p, 1, 8, stream);
+        mgpuMemFree(p, stream);
+        std::string error;
+        cuda::release(m, error);
+        mgpuStreamDestroy(stream);
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(stats() - before, (MemoryCalls{0, 80, 800, 800, 0, 80}));
+  std::string error;
+  EXPECT_TRUE(cuda::release(managed, error)) << error;
 }
 
 //===----------------------------------------------------------------------===//
@@ -696,6 +916,53 @@ TEST_F(CudaGpuTest, HostSharedAllocation) {
   mgpuModuleUnload(module);
   mgpuMemFree(x, nullptr);
   mgpuMemFree(y, nullptr);
+}
+
+/// Pool memory allocated on a stream, written there by a kernel-like memset,
+/// freed by the C++ API on the legacy stream without synchronizing first (as
+/// dyt-run frees results), and reused; cuMemAllocManaged memory freed through
+/// the same calls. Also reports what an allocation costs in steady state.
+TEST_F(CudaGpuTest, StreamOrderedAllocations) {
+  // Devices of compute capability 6.0+ with a CUDA 11.2+ driver have pools.
+  std::printf("memory pool: %s\n", cuda::usesMemoryPool() ? "yes" : "no");
+  constexpr size_t n = 1 << 22;
+  std::string error;
+  for (int round = 0; round < 3; ++round) {
+    void *stream = mgpuStreamCreate();
+    void *p = mgpuMemAlloc(n * 4, stream, false);
+    ASSERT_NE(p, nullptr) << cuda::takeLastError();
+    mgpuMemset32(p, 0x3F800000u + round, n, stream);
+    mgpuStreamDestroy(stream); // Not synchronized.
+    std::vector<uint32_t> out(n, 0);
+    ASSERT_TRUE(cuda::copyToHost(out.data(), p, n * 4, error)) << error;
+    EXPECT_EQ(out, std::vector<uint32_t>(n, 0x3F800000u + round));
+    void *again = mgpuStreamCreate();
+    mgpuMemset32(p, 0, n, again); // Queued, still running at the free.
+    mgpuStreamDestroy(again);
+    ASSERT_TRUE(cuda::release(p, error)) << error;
+  }
+  void *managed = mgpuMemAlloc(64, nullptr, true);
+  ASSERT_NE(managed, nullptr) << cuda::takeLastError();
+  ASSERT_TRUE(cuda::release(managed, error)) << error;
+  void *a = cuda::allocate(256, error);
+  ASSERT_NE(a, nullptr) << error;
+  mgpuMemFree(a, nullptr);
+  EXPECT_TRUE(cuda::synchronize(error)) << error;
+
+  constexpr int iterations = 1000;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < iterations; ++i) {
+    void *stream = mgpuStreamCreate();
+    void *p = mgpuMemAlloc(1 << 20, stream, false);
+    mgpuStreamDestroy(stream);
+    cuda::release(p, error);
+  }
+  EXPECT_TRUE(cuda::synchronize(error)) << error;
+  double us = std::chrono::duration<double, std::micro>(
+                  std::chrono::steady_clock::now() - start)
+                  .count() /
+              iterations;
+  std::printf("mgpuMemAlloc + release of 1 MiB: %.2f us per pair\n", us);
 }
 
 TEST_F(CudaGpuTest, SameDefaultDeviceIsAccepted) {

@@ -11,6 +11,18 @@
 // no-ops. It exports cuEventElapsedTime but not _v2, to exercise the
 // fallback.
 //
+// The stream-ordered allocator (cuMemAllocAsync, cuMemFreeAsync,
+// cuDeviceGetDefaultMemPool, cuMemPoolSetAttribute) is there too, stream order
+// trivially kept since work runs at submission. Memory pools are reported
+// supported unless $DYT_FAKE_CUDA_MEMORY_POOLS says otherwise (read at each
+// call): "unsupported" makes CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED 0,
+// "broken" makes cuMemPoolSetAttribute fail with CUDA_ERROR_NOT_SUPPORTED.
+// Built with DYT_FAKE_CUDA_NO_MEMORY_POOLS (libDytFakeCudaDriverNoPools), it
+// lacks those four symbols, as a driver older than CUDA 11.2 does. Stricter
+// than a real driver, so that the runtime's pairing of allocations and frees
+// is checked: cuMemFreeAsync takes only cuMemAllocAsync memory and cuMemFree
+// only the other kinds (CUDA_ERROR_INVALID_VALUE otherwise).
+//
 //===----------------------------------------------------------------------===//
 
 #include <atomic>
@@ -20,6 +32,7 @@
 #include <mutex>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -34,6 +47,7 @@ constexpr CUresult kInvalidDevice = 101;
 constexpr CUresult kInvalidContext = 201;
 constexpr CUresult kInvalidPtx = 218;
 constexpr CUresult kNotFound = 500;
+constexpr CUresult kNotSupported = 801;
 
 struct Context {};
 struct Function {
@@ -48,6 +62,7 @@ struct Stream {};
 struct Event {
   double ms = 0;
 };
+struct MemPool {};
 
 Context primary;
 thread_local Context *current = nullptr;
@@ -57,12 +72,49 @@ std::atomic<int> managedAllocations{0};
 std::atomic<int> setAttributeCalls{0};
 std::atomic<int> launches{0};
 std::atomic<int> lastJitOptLevel{-1};
+std::atomic<int> syncAllocations{0};  // cuMemAlloc_v2
+std::atomic<int> syncFrees{0};        // cuMemFree_v2
+std::atomic<int> asyncAllocations{0}; // cuMemAllocAsync
+std::atomic<int> asyncFrees{0};       // cuMemFreeAsync
+std::atomic<int> legacyAsyncFrees{0}; // ... on the legacy (null) stream
+std::atomic<int> poolAttributeCalls{0};
+std::atomic<unsigned long long> releaseThreshold{0};
+std::atomic<Stream *> lastAllocationStream{nullptr};
+std::mutex poolMutex;
+std::unordered_set<CUdeviceptr> poolAllocations; // Not freed yet.
+#ifndef DYT_FAKE_CUDA_NO_MEMORY_POOLS
+MemPool defaultPool;
+#endif
 std::mutex clockMutex;
 double clockMs = 0; // Advances 0.25 ms per recorded event.
 
 bool ok() { return current == &primary; }
 
 void *ptr(CUdeviceptr p) { return reinterpret_cast<void *>(p); }
+
+/// $DYT_FAKE_CUDA_MEMORY_POOLS is `mode`.
+bool poolMode(const char *mode) {
+  const char *env = std::getenv("DYT_FAKE_CUDA_MEMORY_POOLS");
+  return env && std::strcmp(env, mode) == 0;
+}
+
+/// The fake device's memory: 1 TiB (ASan would abort on a larger calloc).
+CUresult allocate(CUdeviceptr *p, size_t bytes) {
+  if (!ok())
+    return kInvalidContext;
+  if (bytes == 0)
+    return kInvalidValue;
+  void *memory = bytes > (size_t(1) << 40) ? nullptr : std::calloc(1, bytes);
+  if (!memory)
+    return kOutOfMemory;
+  *p = reinterpret_cast<CUdeviceptr>(memory);
+  return kSuccess;
+}
+
+bool isPoolAllocation(CUdeviceptr p) {
+  std::lock_guard<std::mutex> lock(poolMutex);
+  return poolAllocations.count(p) != 0;
+}
 
 } // namespace
 
@@ -85,6 +137,8 @@ FAKE CUresult cuDeviceGetName(char *name, int len, int) {
 }
 FAKE CUresult cuDeviceGetAttribute(int *value, int attribute, int) {
   *value = attribute == 75 ? 9 : attribute == 76 ? 0 : 1;
+  if (attribute == 115) // CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED
+    *value = poolMode("unsupported") ? 0 : 1;
   return kSuccess;
 }
 FAKE CUresult cuDevicePrimaryCtxRetain(Context **ctx, int) {
@@ -105,6 +159,7 @@ FAKE CUresult cuGetErrorName(CUresult error, const char **name) {
   case kInvalidContext: *name = "CUDA_ERROR_INVALID_CONTEXT"; return kSuccess;
   case kInvalidPtx: *name = "CUDA_ERROR_INVALID_PTX"; return kSuccess;
   case kNotFound: *name = "CUDA_ERROR_NOT_FOUND"; return kSuccess;
+  case kNotSupported: *name = "CUDA_ERROR_NOT_SUPPORTED"; return kSuccess;
   default: *name = nullptr; return kInvalidValue;
   }
 }
@@ -116,34 +171,75 @@ FAKE CUresult cuGetErrorString(CUresult error, const char **text) {
   case kInvalidContext: *text = "invalid device context"; return kSuccess;
   case kInvalidPtx: *text = "a PTX JIT compilation failed"; return kSuccess;
   case kNotFound: *text = "named symbol not found"; return kSuccess;
+  case kNotSupported: *text = "operation not supported"; return kSuccess;
   default: *text = nullptr; return kInvalidValue;
   }
 }
 
 FAKE CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
-  if (!ok())
-    return kInvalidContext;
-  if (bytes == 0)
-    return kInvalidValue;
-  // The fake device's memory: 1 TiB (ASan would abort on a larger calloc).
-  void *memory = bytes > (size_t(1) << 40) ? nullptr : std::calloc(1, bytes);
-  if (!memory)
-    return kOutOfMemory;
-  *p = reinterpret_cast<CUdeviceptr>(memory);
-  return kSuccess;
+  ++syncAllocations;
+  return allocate(p, bytes);
 }
 FAKE CUresult cuMemAllocManaged(CUdeviceptr *p, size_t bytes, unsigned flags) {
   if (flags != 1)
     return kInvalidValue;
   ++managedAllocations;
-  return cuMemAlloc_v2(p, bytes);
+  return allocate(p, bytes);
 }
 FAKE CUresult cuMemFree_v2(CUdeviceptr p) {
   if (!ok())
     return kInvalidContext;
+  if (isPoolAllocation(p))
+    return kInvalidValue; // Strict: the runtime frees these in stream order.
+  ++syncFrees;
   std::free(ptr(p));
   return kSuccess;
 }
+
+#ifndef DYT_FAKE_CUDA_NO_MEMORY_POOLS
+FAKE CUresult cuDeviceGetDefaultMemPool(MemPool **pool, int device) {
+  if (device != 0)
+    return kInvalidDevice;
+  *pool = &defaultPool;
+  return kSuccess;
+}
+FAKE CUresult cuMemPoolSetAttribute(MemPool *pool, int attribute,
+                                    void *value) {
+  ++poolAttributeCalls;
+  if (pool != &defaultPool || !value)
+    return kInvalidValue;
+  if (poolMode("broken"))
+    return kNotSupported;
+  if (attribute != 4) // Only CU_MEMPOOL_ATTR_RELEASE_THRESHOLD is expected.
+    return kInvalidValue;
+  releaseThreshold = *static_cast<unsigned long long *>(value);
+  return kSuccess;
+}
+FAKE CUresult cuMemAllocAsync(CUdeviceptr *p, size_t bytes, Stream *stream) {
+  ++asyncAllocations;
+  lastAllocationStream = stream;
+  CUresult result = allocate(p, bytes);
+  if (result == kSuccess) {
+    std::lock_guard<std::mutex> lock(poolMutex);
+    poolAllocations.insert(*p);
+  }
+  return result;
+}
+FAKE CUresult cuMemFreeAsync(CUdeviceptr p, Stream *stream) {
+  if (!ok())
+    return kInvalidContext;
+  {
+    std::lock_guard<std::mutex> lock(poolMutex);
+    if (!poolAllocations.erase(p))
+      return kInvalidValue; // Strict: only stream-ordered allocations.
+  }
+  ++asyncFrees;
+  if (!stream)
+    ++legacyAsyncFrees;
+  std::free(ptr(p));
+  return kSuccess;
+}
+#endif
 FAKE CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t n) {
   if (!ok())
     return kInvalidContext;
@@ -321,8 +417,15 @@ FAKE CUresult cuEventElapsedTime(float *ms, Event *start, Event *end) {
 struct FakeCudaStats {
   int streamsCreated, streamsDestroyed, managedAllocations, setAttributeCalls,
       launches, lastJitOptLevel;
+  int syncAllocations, syncFrees, asyncAllocations, asyncFrees,
+      legacyAsyncFrees, poolAttributeCalls;
+  unsigned long long releaseThreshold;
+  void *lastAllocationStream;
 };
 FAKE void fakeCudaGetStats(FakeCudaStats *stats) {
-  *stats = {streamsCreated, streamsDestroyed, managedAllocations,
-            setAttributeCalls, launches, lastJitOptLevel};
+  *stats = {streamsCreated,   streamsDestroyed,   managedAllocations,
+            setAttributeCalls, launches,          lastJitOptLevel,
+            syncAllocations,   syncFrees,         asyncAllocations,
+            asyncFrees,        legacyAsyncFrees,  poolAttributeCalls,
+            releaseThreshold,  lastAllocationStream.load()};
 }

@@ -2,7 +2,9 @@
 //
 // What dyt-run (and dyt-compare) do with a function of an MLIR file: lower it
 // with a pipeline, JIT it with MLIR's ExecutionEngine (LLVM -O3, host CPU
-// features), and call it on host buffers through its C interface.
+// features), and call it on host values through its C interface: on host
+// buffers (CPU code), or on device buffers the values are copied to and
+// from (host code of dyt-nvvm-pipeline, which launches GPU kernels).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +24,11 @@ class ExecutionEngine;
 class OpPassManager;
 
 namespace dyt {
+
+/// Where a compiled function's tensors live: host memory (CPU code), or
+/// CUDA device memory (dyt-nvvm-pipeline's host code, run with
+/// libdyt_cuda_runtime.so).
+enum class Device { Cpu, Gpu };
 
 /// Element types a host exchanges with a compiled function.
 enum class HostElementType { F32, F16, BF16, I32, I64 };
@@ -60,8 +67,25 @@ struct HostValue {
 };
 
 /// Runtime libraries lowered code may call into, from the same LLVM:
-/// memrefCopy (strided copies) and the OpenMP runtime (parallel loops).
-std::vector<std::string> getRuntimeLibraries();
+/// memrefCopy (strided copies) and the OpenMP runtime (parallel loops); for
+/// the GPU also this project's CUDA runtime, libdyt_cuda_runtime.so (the mgpu*
+/// functions), from the lib/ folder beside the tool's bin/, else from the
+/// build tree it was built in.
+std::vector<std::string> getRuntimeLibraries(Device device = Device::Cpu);
+
+/// "sm_XY" of the CUDA device, for dyt-nvvm-pipeline's `chip`; "" unless
+/// dyt::cuda::initialize succeeded.
+std::string getGpuChip();
+
+/// The median and the minimum of `seconds` (not empty).
+BenchTiming summarizeTimes(std::vector<double> seconds);
+
+/// The peer a GPU benchmark is measured against: `iterations` (>= 1)
+/// device-to-device copies of `bytes`, each timed with CUDA events as
+/// JitFunction::bench times a call on the GPU. Needs `bytes` > 0 and an
+/// initialized CUDA runtime.
+FailureOr<BenchTiming> benchDeviceCopy(uint64_t bytes, unsigned iterations,
+                                       std::string &error);
 
 class JitFunction {
 public:
@@ -74,24 +98,35 @@ public:
   /// `sharedLibs` are loaded into the JIT (e.g. libomp). On failure returns
   /// null and sets `error`; diagnostics go to the context's handler.
   /// `keepObjectCode` keeps a copy of the machine code for getCodeSize.
+  /// With Device::Gpu the pipeline must be dyt-nvvm-pipeline's kind (host
+  /// code on device buffers), `sharedLibs` must hold the CUDA runtime
+  /// (getRuntimeLibraries(Device::Gpu)), and compile loads the kernels
+  /// (the module's global constructors): the CUDA runtime's errors there
+  /// fail it.
   static std::unique_ptr<JitFunction>
   compile(OwningOpRef<ModuleOp> module, StringRef funcName,
           function_ref<void(OpPassManager &)> buildPipeline,
           ArrayRef<std::string> sharedLibs, std::string &error,
-          bool keepObjectCode = false);
+          bool keepObjectCode = false, Device device = Device::Cpu);
 
   ArrayRef<ValueSpec> getArguments() const { return arguments; }
   ArrayRef<ValueSpec> getResults() const { return results; }
+
+  Device getDevice() const { return device; }
 
   /// Checks `args` against the signature (count, element type, rank, static
   /// dims: errors name the argument), calls the function and copies its
   /// results out. `seconds`, if given, receives the time of the call itself
   /// (what the compiled code takes, allocating its results included), not
-  /// of checking arguments or copying results out.
+  /// of checking arguments or copying them in and results out. On the
+  /// GPU, tensors are copied to fresh device buffers and results back, the
+  /// call is timed with CUDA events, and an error the CUDA runtime reports
+  /// fails it.
   LogicalResult call(ArrayRef<HostValue> args, std::vector<HostValue> &out,
                      std::string &error, double *seconds = nullptr);
 
-  /// Times `iterations` (>= 1) calls on `args`, each as `call` times it.
+  /// Times `iterations` (>= 1) calls on `args`, each as `call` times it;
+  /// the arguments are checked and copied (to the device) once, before.
   /// Warming up is the caller's: every call counts.
   FailureOr<BenchTiming> bench(ArrayRef<HostValue> args, unsigned iterations,
                                std::string &error);
@@ -107,6 +142,7 @@ private:
   std::string name;
   SmallVector<ValueSpec> arguments, results;
   std::unique_ptr<ExecutionEngine> engine;
+  Device device = Device::Cpu;
   bool objectCodeKept = false;
 };
 

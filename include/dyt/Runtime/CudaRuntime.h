@@ -38,10 +38,25 @@ int getComputeCapability();
 /// Clears it.
 std::string takeLastError();
 
-/// cuMemAlloc; nullptr and `error` on failure (nullptr without error for 0
-/// bytes).
+/// Whether device memory comes from the device's stream-ordered memory pool
+/// (cuMemAllocAsync / cuMemFreeAsync, its release threshold raised so that
+/// freed memory stays in the pool), as initialize() chose where the driver and
+/// device support it; else it is cuMemAlloc / cuMemFree. False before
+/// initialize succeeded.
+bool usesMemoryPool();
+
+/// Device memory: from the pool on the legacy default stream, else cuMemAlloc;
+/// nullptr and `error` on failure (nullptr without error for 0 bytes). Pool
+/// memory may be used by work queued after the call on the legacy stream or
+/// on the runtime's streams (they synchronise with it), which includes every
+/// copy below: not by other contexts or non-blocking streams before a
+/// synchronization.
 void *allocate(size_t bytes, std::string &error);
-/// cuMemFree; a null pointer is a no-op.
+/// Frees what allocate or mgpuMemAlloc gave, managed memory included. With
+/// the pool, cuMemFreeAsync on the legacy stream: it does not wait, and is
+/// safe for memory whose uses were queued before it on the legacy stream or on
+/// the runtime's streams (the legacy stream waits for those). Else cuMemFree.
+/// A null pointer is a no-op.
 bool release(void *ptr, std::string &error);
 /// Synchronous copies (the legacy default stream, so they are ordered after
 /// the work already queued on the runtime's streams).

@@ -13,6 +13,7 @@
 #include "dyt/Codegen/Gpu/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -29,26 +30,60 @@ namespace {
 
 bool onHost(Operation *op) { return !op->getParentOfType<gpu::LaunchOp>(); }
 
-/// Moves `load` into each kernel that uses its value; fails when some use
-/// is on the host.
-LogicalResult sinkIntoKernels(RewriterBase &rewriter, memref::LoadOp load) {
-  llvm::SetVector<gpu::LaunchOp> launches;
-  for (Operation *user : load->getUsers()) {
-    auto launch = user->getParentOfType<gpu::LaunchOp>();
-    if (!launch)
-      return failure();
-    launches.insert(launch);
+/// Collects into `chain` (in program order, after `load`) the host ops
+/// computing from the loaded value up to its uses in kernels: pure ops
+/// without regions in the load's block (an alpha widened from f16 on the
+/// host). Fails when a value of the chain is used on the host otherwise.
+LogicalResult collectHostChain(memref::LoadOp load,
+                               llvm::SetVector<Operation *> &chain) {
+  SmallVector<Value> worklist{load.getResult()};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      if (user->getParentOfType<gpu::LaunchOp>())
+        continue;
+      if (user->getBlock() != load->getBlock() || user->getNumRegions() ||
+          user->getNumResults() == 0 ||
+          user->hasTrait<OpTrait::IsTerminator>() || !isPure(user))
+        return failure();
+      if (chain.insert(user))
+        worklist.append(user->result_begin(), user->result_end());
+    }
   }
+  SmallVector<Operation *> ordered = chain.takeVector();
+  llvm::sort(ordered, [](Operation *a, Operation *b) {
+    return a->isBeforeInBlock(b);
+  });
+  chain.insert(ordered.begin(), ordered.end());
+  return success();
+}
+
+/// Moves `load` (and the host ops that compute from it) into each kernel
+/// that uses its value; fails when the value is also used on the host.
+LogicalResult sinkIntoKernels(RewriterBase &rewriter, memref::LoadOp load) {
+  llvm::SetVector<Operation *> chain;
+  if (failed(collectHostChain(load, chain)))
+    return failure();
+  SmallVector<Operation *> sunk{load};
+  sunk.append(chain.begin(), chain.end());
+  llvm::SetVector<gpu::LaunchOp> launches;
+  for (Operation *op : sunk)
+    for (Operation *user : op->getUsers())
+      if (auto launch = user->getParentOfType<gpu::LaunchOp>())
+        launches.insert(launch);
   for (gpu::LaunchOp launch : launches) {
     rewriter.setInsertionPointToStart(&launch.getBody().front());
-    Operation *clone = rewriter.clone(*load);
-    rewriter.replaceUsesWithIf(load.getResult(), clone->getResult(0),
-                               [&](OpOperand &use) {
-                                 return launch->isProperAncestor(
-                                     use.getOwner());
-                               });
+    IRMapping mapping;
+    for (Operation *op : sunk) {
+      Operation *clone = rewriter.clone(*op, mapping);
+      for (auto [from, to] : llvm::zip(op->getResults(), clone->getResults()))
+        rewriter.replaceUsesWithIf(from, to, [&](OpOperand &use) {
+          return launch->isProperAncestor(use.getOwner());
+        });
+    }
   }
-  rewriter.eraseOp(load);
+  for (Operation *op : llvm::reverse(sunk))
+    rewriter.eraseOp(op);
   return success();
 }
 
@@ -81,7 +116,10 @@ struct DytGpuDeviceMemoryPass
 
     SmallVector<Value> deviceConstants;
     bool failedAny = false;
+    llvm::SmallPtrSet<Operation *, 8> erased;
     for (Operation *op : hostOps) {
+      if (erased.contains(op))
+        continue;
       Location loc = op->getLoc();
       rewriter.setInsertionPoint(op);
       if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
@@ -122,6 +160,11 @@ struct DytGpuDeviceMemoryPass
                                       memcpy);
         deviceConstants.push_back(device.getMemref());
       } else if (auto load = dyn_cast<memref::LoadOp>(op)) {
+        // The chain of pure ops moves with the load: none of them is
+        // visited again.
+        llvm::SetVector<Operation *> chain;
+        if (succeeded(collectHostChain(load, chain)))
+          erased.insert(chain.begin(), chain.end());
         if (failed(sinkIntoKernels(rewriter, load))) {
           load.emitOpError("reads device memory on the host: its value is "
                            "used outside the GPU kernels");

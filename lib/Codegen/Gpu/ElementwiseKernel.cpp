@@ -257,7 +257,10 @@ void gpu_kernels::emitElementwiseKernel(OpBuilder &b,
                       planInput(generic, operand).access == Access::Contiguous;
     if (!contiguous)
       continue;
-    if (!type.getElementType().isIntOrFloat()) {
+    // Sub-byte elements (i1) are a byte each in memory, but LLVM packs a
+    // vector of them into bits: scalar accesses only.
+    if (!type.getElementType().isIntOrFloat() ||
+        type.getElementType().getIntOrFloatBitWidth() % 8 != 0) {
       vectorizable = false;
       continue;
     }

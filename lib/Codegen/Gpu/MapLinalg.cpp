@@ -80,6 +80,9 @@ struct DytGpuMapLinalgPass
       if (!op.hasPureBufferSemantics())
         continue;
       auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+      // Reductions stay as they are for the generic mapping.
+      if (!generic && op.getNumParallelLoops() != op.getNumLoops())
+        continue;
       if (!generic) {
         // Fills, copies, transposes, broadcasts and named elementwise ops
         // are generics with simple maps.

@@ -1,4 +1,5 @@
-//===- MatmulKernel.cpp - Contractions through shared memory, with epilogue ===//
+//===- MatmulKernel.cpp - Contractions through shared memory, with epilogue
+//===//
 //
 // A block of 16 x 16 threads computes a tile-m x tile-n tile of C: each
 // thread holds (tile-m / 16) x (tile-n / 16) f32 accumulators, rows
@@ -20,6 +21,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 using namespace mlir::dyt;
@@ -29,9 +31,11 @@ namespace {
 
 constexpr int64_t kThreadsPerSide = 16; // 16 x 16 = kBlockThreads
 
+/// A buffer of f32 or narrower floats: the kernel accumulates in f32.
 bool isFloatBuffer(Value value) {
   auto type = dyn_cast<MemRefType>(value.getType());
-  return type && isa<FloatType>(type.getElementType());
+  return type && isa<FloatType>(type.getElementType()) &&
+         type.getElementType().getIntOrFloatBitWidth() <= 32;
 }
 
 /// The position of loop `dim` among the results of `map`.
@@ -55,11 +59,17 @@ Value getFillValue(Operation *op, Value buffer) {
       !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
            .isIdentity())
     return Value();
-  Value yielded =
-      generic.getRegion().front().getTerminator()->getOperand(0);
+  Value yielded = generic.getRegion().front().getTerminator()->getOperand(0);
   if (yielded.getParentRegion() == &generic.getRegion())
     return Value();
   return yielded;
+}
+
+/// The buffer `value` is a view of (through subviews, reshapes, casts).
+Value getBaseBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
 }
 
 /// Whether `generic` writes `buffer` in place without reading its old value.
@@ -79,6 +89,8 @@ bool overwritesInPlace(linalg::GenericOp generic, Value buffer) {
 void matchResultUsers(MatmulMatch &match) {
   Operation *op = match.contraction;
   Value result = match.contraction.getDpsInitOperand(0)->get();
+  Value lhs = match.contraction.getDpsInputOperand(0)->get();
+  Value rhs = match.contraction.getDpsInputOperand(1)->get();
   if (!result.getDefiningOp<memref::AllocOp>())
     return;
   Block *block = op->getBlock();
@@ -91,9 +103,8 @@ void matchResultUsers(MatmulMatch &match) {
   for (Operation *user : users)
     if (user->getBlock() != block)
       return;
-  llvm::sort(users, [](Operation *a, Operation *b) {
-    return a->isBeforeInBlock(b);
-  });
+  llvm::sort(users,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   // Before the contraction: at most a fill, which starts the accumulators.
   for (Operation *user : users) {
     if (!user->isBeforeInBlock(op))
@@ -145,15 +156,33 @@ void matchResultUsers(MatmulMatch &match) {
   // defined after the contraction): nothing in between may write memory.
   for (Operation *between = op->getNextNode(); between != epilogue;
        between = between->getNextNode()) {
+    if (isMemoryEffectFree(between))
+      continue;
     auto effects = dyn_cast<MemoryEffectOpInterface>(between);
-    if (!(effects && effects.onlyHasEffect<MemoryEffects::Read>()) &&
-        !isMemoryEffectFree(between))
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    if (effects)
+      effects.getEffects(instances);
+    if (!effects || llvm::any_of(instances, [](auto &effect) {
+          return !isa<MemoryEffects::Read, MemoryEffects::Allocate>(
+              effect.getEffect());
+        }))
       return;
   }
+  // Each output is the product's buffer (in place) or a buffer that is not
+  // (a view of) an operand: the fused kernel stores tiles while other
+  // blocks still read the operands, so an output the contraction reads
+  // (x += x @ W) would race. Distinct function arguments are taken not to
+  // overlap, as everywhere in MLIR.
   for (OpOperand &init : epilogue.getDpsInitsMutable()) {
     auto type = cast<MemRefType>(init.get().getType());
     if (type.getShape() != resultType.getShape() ||
         (init.get() == result && !inPlace))
+      return;
+    if (init.get() == result)
+      continue;
+    Value base = getBaseBuffer(init.get());
+    if (base == getBaseBuffer(lhs) || base == getBaseBuffer(rhs) ||
+        !(isa<BlockArgument>(base) || base.getDefiningOp<memref::AllocOp>()))
       return;
   }
   match.epilogue = epilogue;
@@ -219,29 +248,34 @@ void gpu_kernels::emitMatmulKernel(RewriterBase &rewriter,
   unsigned rank = resultType.getRank();
   // The sizes come from a buffer that outlives the kernel: the product's
   // goes when the epilogue is fused into a fresh output.
-  Value shaped = fusedEpilogue
-                     ? fusedEpilogue.getDpsInitOperand(0)->get()
-                     : result;
+  Value shaped =
+      fusedEpilogue ? fusedEpilogue.getDpsInitOperand(0)->get() : result;
   Value batch = batched ? memref::DimOp::create(b, loc, shaped, 0).getResult()
                         : indexConstant(b, loc, 1);
   Value m = memref::DimOp::create(b, loc, shaped, rank - 2);
   Value n = memref::DimOp::create(b, loc, shaped, rank - 1);
-  Value k = memref::DimOp::create(b, loc, lhs, *resultOfDim(lhsMap, match.kDim));
+  Value k =
+      memref::DimOp::create(b, loc, lhs, *resultOfDim(lhsMap, match.kDim));
 
-  Value gridX = arith::MaxUIOp::create(b, loc,
-                                       ceilDiv(b, loc, n, indexConstant(b, loc, tiles.n)),
+  Value gridX = arith::MaxUIOp::create(
+      b, loc, ceilDiv(b, loc, n, indexConstant(b, loc, tiles.n)),
+      indexConstant(b, loc, 1));
+  Value gridY = arith::MaxUIOp::create(
+      b, loc,
+      minIndex(b, loc, ceilDiv(b, loc, m, indexConstant(b, loc, tiles.m)),
+               65535),
+      indexConstant(b, loc, 1));
+  Value gridZ = arith::MaxUIOp::create(b, loc, minIndex(b, loc, batch, 65535),
                                        indexConstant(b, loc, 1));
-  Value gridY = arith::MaxUIOp::create(b, loc,
-                                       ceilDiv(b, loc, m, indexConstant(b, loc, tiles.m)),
-                                       indexConstant(b, loc, 1));
-  Value gridZ = arith::MaxUIOp::create(b, loc, batch, indexConstant(b, loc, 1));
-  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
-                                              gpu::AddressSpace::Workgroup);
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   Type f32 = b.getF32Type();
   // Slices stored k-major: a thread's row (column) values for one k are
   // 16 apart, and the 16 threads of a half-warp read one row of the slice.
-  auto lhsTileType = MemRefType::get({tiles.k, tiles.m}, f32, nullptr, workgroup);
-  auto rhsTileType = MemRefType::get({tiles.k, tiles.n}, f32, nullptr, workgroup);
+  auto lhsTileType =
+      MemRefType::get({tiles.k, tiles.m}, f32, nullptr, workgroup);
+  auto rhsTileType =
+      MemRefType::get({tiles.k, tiles.n}, f32, nullptr, workgroup);
   int64_t rowsPerThread = tiles.m / kThreadsPerSide;
   int64_t colsPerThread = tiles.n / kThreadsPerSide;
   Value initValue;
@@ -260,167 +294,215 @@ void gpu_kernels::emitMatmulKernel(RewriterBase &rewriter,
         Value side = indexConstant(b, loc, kThreadsPerSide);
         Value thread = arith::AddIOp::create(
             b, loc, arith::MulIOp::create(b, loc, ty, side), tx);
-        Value b0 = launch.getBlockIds().z;
-        Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                                         indexConstant(b, loc, tiles.m));
         Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
                                          indexConstant(b, loc, tiles.n));
         Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
 
-        // Loop indices of the contraction for (b, m, n, k).
-        auto loops = [&](Value bi, Value mi, Value ni, Value ki) {
-          SmallVector<Value> values(op.getNumLoops(), zero);
-          if (batched)
-            values[match.batchDim] = bi;
-          values[match.mDim] = mi;
-          values[match.nDim] = ni;
-          values[match.kDim] = ki;
-          return values;
-        };
-        // Stages rows x cols of `operand` (k-major in the tile) with every
-        // thread loading rows * cols / 256 elements, 0 outside the operand.
-        auto stage = [&](OpBuilder &b, Location loc, Value k0, bool isLhs) {
-          int64_t cols = isLhs ? tiles.m : tiles.n;
-          int64_t elements = tiles.k * cols;
-          for (int64_t q = 0; q < elements / kBlockThreads; ++q) {
-            Value e = arith::AddIOp::create(
-                b, loc, thread, indexConstant(b, loc, q * kBlockThreads));
-            // A is read along k (its contiguous dim for x @ W), B along n.
-            Value kk, cc;
-            if (isLhs) {
-              kk = arith::RemUIOp::create(b, loc, e, indexConstant(b, loc, tiles.k));
-              cc = arith::DivUIOp::create(b, loc, e, indexConstant(b, loc, tiles.k));
-            } else {
-              kk = arith::DivUIOp::create(b, loc, e, indexConstant(b, loc, cols));
-              cc = arith::RemUIOp::create(b, loc, e, indexConstant(b, loc, cols));
-            }
-            Value ki = arith::AddIOp::create(b, loc, k0, kk);
-            Value ci = arith::AddIOp::create(b, loc, isLhs ? m0 : n0, cc);
-            Value inside = arith::AndIOp::create(
-                b, loc,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ki, k),
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ci,
-                                      isLhs ? m : n));
-            auto ifInside = scf::IfOp::create(b, loc, f32, inside, true);
-            {
-              OpBuilder::InsertionGuard g(b);
-              b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-              SmallVector<Value> indices = applySimpleIndexingMap(
-                  b, loc, isLhs ? lhsMap : rhsMap,
-                  isLhs ? loops(b0, ci, zero, ki) : loops(b0, zero, ci, ki));
-              Value v = memref::LoadOp::create(b, loc, isLhs ? lhs : rhs, indices);
-              scf::YieldOp::create(b, loc, extendToF32(b, loc, v));
-              b.setInsertionPointToStart(&ifInside.getElseRegion().front());
-              scf::YieldOp::create(b, loc, zeroF);
-            }
-            memref::StoreOp::create(b, loc, ifInside.getResult(0),
-                                    isLhs ? lhsTile : rhsTile,
-                                    ValueRange{kk, cc});
-          }
-        };
+        // Batches and row tiles are strided over the grid's z and y dims
+        // (at most 65535 blocks each): the trip counts are the same for
+        // every thread of a block, so all of them reach the barriers, and an
+        // empty batch runs nothing.
+        Value mTiles = ceilDiv(b, loc, m, indexConstant(b, loc, tiles.m));
+        buildStridedLoop(
+            b, loc, launch.getBlockIds().z, batch, launch.getGridSize().z,
+            [&](OpBuilder &b, Location loc, Value b0) {
+              buildStridedLoop(
+                  b, loc, launch.getBlockIds().y, mTiles,
+                  launch.getGridSize().y,
+                  [&](OpBuilder &b, Location loc, Value mTile) {
+                    Value m0 = arith::MulIOp::create(
+                        b, loc, mTile, indexConstant(b, loc, tiles.m));
 
-        SmallVector<Value> init(rowsPerThread * colsPerThread,
-                                initValue ? initValue : zeroF);
-        auto kLoop = scf::ForOp::create(
-            b, loc, zero, k, indexConstant(b, loc, tiles.k), init,
-            [&](OpBuilder &b, Location loc, Value k0, ValueRange acc) {
-              stage(b, loc, k0, /*isLhs=*/true);
-              stage(b, loc, k0, /*isLhs=*/false);
-              gpu::BarrierOp::create(b, loc);
-              SmallVector<Value> sums(acc.begin(), acc.end());
-              for (int64_t kk = 0; kk < tiles.k; ++kk) {
-                Value kkValue = indexConstant(b, loc, kk);
-                SmallVector<Value> as, bs;
-                for (int64_t i = 0; i < rowsPerThread; ++i)
-                  as.push_back(memref::LoadOp::create(
-                      b, loc, lhsTile,
-                      ValueRange{kkValue,
-                                 arith::AddIOp::create(
-                                     b, loc, ty,
-                                     indexConstant(b, loc, i * kThreadsPerSide))}));
-                for (int64_t j = 0; j < colsPerThread; ++j)
-                  bs.push_back(memref::LoadOp::create(
-                      b, loc, rhsTile,
-                      ValueRange{kkValue,
-                                 arith::AddIOp::create(
-                                     b, loc, tx,
-                                     indexConstant(b, loc, j * kThreadsPerSide))}));
-                for (int64_t i = 0; i < rowsPerThread; ++i)
-                  for (int64_t j = 0; j < colsPerThread; ++j) {
-                    Value &sum = sums[i * colsPerThread + j];
-                    sum = math::FmaOp::create(b, loc, as[i], bs[j], sum);
-                  }
-              }
-              // The slices are overwritten by the next iteration.
-              gpu::BarrierOp::create(b, loc);
-              scf::YieldOp::create(b, loc, sums);
-            });
+                    // Loop indices of the contraction for (b, m, n, k).
+                    auto loops = [&](Value bi, Value mi, Value ni, Value ki) {
+                      SmallVector<Value> values(op.getNumLoops(), zero);
+                      if (batched)
+                        values[match.batchDim] = bi;
+                      values[match.mDim] = mi;
+                      values[match.nDim] = ni;
+                      values[match.kDim] = ki;
+                      return values;
+                    };
+                    // Stages rows x cols of `operand` (k-major in the tile)
+                    // with every thread loading rows * cols / 256 elements, 0
+                    // outside the operand.
+                    auto stage = [&](OpBuilder &b, Location loc, Value k0,
+                                     bool isLhs) {
+                      int64_t cols = isLhs ? tiles.m : tiles.n;
+                      int64_t elements = tiles.k * cols;
+                      for (int64_t q = 0; q < elements / kBlockThreads; ++q) {
+                        Value e = arith::AddIOp::create(
+                            b, loc, thread,
+                            indexConstant(b, loc, q * kBlockThreads));
+                        // A is read along k (its contiguous dim for x @ W), B
+                        // along n.
+                        Value kk, cc;
+                        if (isLhs) {
+                          kk = arith::RemUIOp::create(
+                              b, loc, e, indexConstant(b, loc, tiles.k));
+                          cc = arith::DivUIOp::create(
+                              b, loc, e, indexConstant(b, loc, tiles.k));
+                        } else {
+                          kk = arith::DivUIOp::create(
+                              b, loc, e, indexConstant(b, loc, cols));
+                          cc = arith::RemUIOp::create(
+                              b, loc, e, indexConstant(b, loc, cols));
+                        }
+                        Value ki = arith::AddIOp::create(b, loc, k0, kk);
+                        Value ci =
+                            arith::AddIOp::create(b, loc, isLhs ? m0 : n0, cc);
+                        Value inside = arith::AndIOp::create(
+                            b, loc,
+                            arith::CmpIOp::create(
+                                b, loc, arith::CmpIPredicate::ult, ki, k),
+                            arith::CmpIOp::create(b, loc,
+                                                  arith::CmpIPredicate::ult, ci,
+                                                  isLhs ? m : n));
+                        auto ifInside =
+                            scf::IfOp::create(b, loc, f32, inside, true);
+                        {
+                          OpBuilder::InsertionGuard g(b);
+                          b.setInsertionPointToStart(
+                              &ifInside.getThenRegion().front());
+                          SmallVector<Value> indices = applySimpleIndexingMap(
+                              b, loc, isLhs ? lhsMap : rhsMap,
+                              isLhs ? loops(b0, ci, zero, ki)
+                                    : loops(b0, zero, ci, ki));
+                          Value v = memref::LoadOp::create(
+                              b, loc, isLhs ? lhs : rhs, indices);
+                          scf::YieldOp::create(b, loc, extendToF32(b, loc, v));
+                          b.setInsertionPointToStart(
+                              &ifInside.getElseRegion().front());
+                          scf::YieldOp::create(b, loc, zeroF);
+                        }
+                        memref::StoreOp::create(b, loc, ifInside.getResult(0),
+                                                isLhs ? lhsTile : rhsTile,
+                                                ValueRange{kk, cc});
+                      }
+                    };
 
-        Type resultElement = resultType.getElementType();
-        for (int64_t i = 0; i < rowsPerThread; ++i) {
-          for (int64_t j = 0; j < colsPerThread; ++j) {
-            Value mi = arith::AddIOp::create(
-                b, loc, m0,
-                arith::AddIOp::create(b, loc, ty,
-                                      indexConstant(b, loc, i * kThreadsPerSide)));
-            Value ni = arith::AddIOp::create(
-                b, loc, n0,
-                arith::AddIOp::create(b, loc, tx,
-                                      indexConstant(b, loc, j * kThreadsPerSide)));
-            Value inside = arith::AndIOp::create(
-                b, loc,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, mi, m),
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ni, n));
-            auto ifInside = scf::IfOp::create(b, loc, inside);
-            OpBuilder::InsertionGuard g(b);
-            b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-            SmallVector<Value> resultIndices;
-            if (batched)
-              resultIndices.push_back(b0);
-            resultIndices.append({mi, ni});
-            Value sum = kLoop.getResult(i * colsPerThread + j);
-            if (!match.fill) // C += A B: the result's current value
-              sum = arith::AddFOp::create(
-                  b, loc, sum,
-                  extendToF32(b, loc,
-                              memref::LoadOp::create(b, loc, result,
-                                                     resultIndices)));
-            Value value = truncateFromF32(b, loc, sum, resultElement);
-            if (!match.epilogue) {
-              memref::StoreOp::create(b, loc, value, result, resultIndices);
-              continue;
-            }
-            // The epilogue at (b?, m, n): its loops are the result's dims.
-            linalg::GenericOp epilogue = match.epilogue;
-            SmallVector<Value> args;
-            for (OpOperand &operand : epilogue->getOpOperands()) {
-              if (operand.getOperandNumber() == match.epilogueInput) {
-                args.push_back(value);
-                continue;
-              }
-              bool isInit = epilogue.isDpsInit(&operand);
-              if (!isa<MemRefType>(operand.get().getType())) {
-                args.push_back(operand.get());
-                continue;
-              }
-              if (isInit && !epilogue.payloadUsesValueFromOperand(&operand)) {
-                args.push_back(Value());
-                continue;
-              }
-              args.push_back(memref::LoadOp::create(
-                  b, loc, operand.get(),
-                  applySimpleIndexingMap(
-                      b, loc, epilogue.getMatchingIndexingMap(&operand),
-                      resultIndices)));
-            }
-            for (auto [init, yielded] :
-                 llvm::zip_equal(epilogue.getDpsInitsMutable(),
+                    SmallVector<Value> init(rowsPerThread * colsPerThread,
+                                            initValue ? initValue : zeroF);
+                    auto kLoop = scf::ForOp::create(
+                        b, loc, zero, k, indexConstant(b, loc, tiles.k), init,
+                        [&](OpBuilder &b, Location loc, Value k0,
+                            ValueRange acc) {
+                          stage(b, loc, k0, /*isLhs=*/true);
+                          stage(b, loc, k0, /*isLhs=*/false);
+                          gpu::BarrierOp::create(b, loc);
+                          SmallVector<Value> sums(acc.begin(), acc.end());
+                          for (int64_t kk = 0; kk < tiles.k; ++kk) {
+                            Value kkValue = indexConstant(b, loc, kk);
+                            // This thread's `count` values of slice row kk:
+                            // columns first, first + 16, ...
+                            auto sliceRow = [&](Value tile, Value first,
+                                                int64_t count) {
+                              SmallVector<Value> values;
+                              for (int64_t i = 0; i < count; ++i)
+                                values.push_back(memref::LoadOp::create(
+                                    b, loc, tile,
+                                    ValueRange{kkValue,
+                                               arith::AddIOp::create(
+                                                   b, loc, first,
+                                                   indexConstant(
+                                                       b, loc,
+                                                       i * kThreadsPerSide))}));
+                              return values;
+                            };
+                            SmallVector<Value> as =
+                                sliceRow(lhsTile, ty, rowsPerThread);
+                            SmallVector<Value> bs =
+                                sliceRow(rhsTile, tx, colsPerThread);
+                            for (int64_t i = 0; i < rowsPerThread; ++i)
+                              for (int64_t j = 0; j < colsPerThread; ++j) {
+                                Value &sum = sums[i * colsPerThread + j];
+                                sum = math::FmaOp::create(b, loc, as[i], bs[j],
+                                                          sum);
+                              }
+                          }
+                          // The slices are overwritten by the next iteration.
+                          gpu::BarrierOp::create(b, loc);
+                          scf::YieldOp::create(b, loc, sums);
+                        });
+
+                    Type resultElement = resultType.getElementType();
+                    for (int64_t i = 0; i < rowsPerThread; ++i) {
+                      for (int64_t j = 0; j < colsPerThread; ++j) {
+                        Value mi = arith::AddIOp::create(
+                            b, loc, m0,
+                            arith::AddIOp::create(
+                                b, loc, ty,
+                                indexConstant(b, loc, i * kThreadsPerSide)));
+                        Value ni = arith::AddIOp::create(
+                            b, loc, n0,
+                            arith::AddIOp::create(
+                                b, loc, tx,
+                                indexConstant(b, loc, j * kThreadsPerSide)));
+                        Value inside = arith::AndIOp::create(
+                            b, loc,
+                            arith::CmpIOp::create(
+                                b, loc, arith::CmpIPredicate::ult, mi, m),
+                            arith::CmpIOp::create(
+                                b, loc, arith::CmpIPredicate::ult, ni, n));
+                        auto ifInside = scf::IfOp::create(b, loc, inside);
+                        OpBuilder::InsertionGuard g(b);
+                        b.setInsertionPointToStart(
+                            &ifInside.getThenRegion().front());
+                        SmallVector<Value> resultIndices;
+                        if (batched)
+                          resultIndices.push_back(b0);
+                        resultIndices.append({mi, ni});
+                        Value sum = kLoop.getResult(i * colsPerThread + j);
+                        if (!match.fill) // C += A B: the result's current value
+                          sum = arith::AddFOp::create(
+                              b, loc, sum,
+                              extendToF32(b, loc,
+                                          memref::LoadOp::create(
+                                              b, loc, result, resultIndices)));
+                        Value value =
+                            truncateFromF32(b, loc, sum, resultElement);
+                        if (!match.epilogue) {
+                          memref::StoreOp::create(b, loc, value, result,
+                                                  resultIndices);
+                          continue;
+                        }
+                        // The epilogue at (b?, m, n): its loops are the
+                        // result's dims.
+                        linalg::GenericOp epilogue = match.epilogue;
+                        SmallVector<Value> args;
+                        for (OpOperand &operand : epilogue->getOpOperands()) {
+                          if (operand.getOperandNumber() ==
+                              match.epilogueInput) {
+                            args.push_back(value);
+                            continue;
+                          }
+                          bool isInit = epilogue.isDpsInit(&operand);
+                          if (!isa<MemRefType>(operand.get().getType())) {
+                            args.push_back(operand.get());
+                            continue;
+                          }
+                          if (isInit &&
+                              !epilogue.payloadUsesValueFromOperand(&operand)) {
+                            args.push_back(Value());
+                            continue;
+                          }
+                          args.push_back(memref::LoadOp::create(
+                              b, loc, operand.get(),
+                              applySimpleIndexingMap(
+                                  b, loc,
+                                  epilogue.getMatchingIndexingMap(&operand),
+                                  resultIndices)));
+                        }
+                        for (auto [init, yielded] : llvm::zip_equal(
+                                 epilogue.getDpsInitsMutable(),
                                  inlineGenericBody(b, epilogue, args,
                                                    resultIndices)))
-              memref::StoreOp::create(b, loc, yielded, init.get(),
-                                      resultIndices);
-          }
-        }
+                          memref::StoreOp::create(b, loc, yielded, init.get(),
+                                                  resultIndices);
+                      }
+                    }
+                  }); // row tiles
+            });       // batches
       },
       gridZ);
 

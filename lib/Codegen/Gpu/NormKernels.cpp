@@ -165,42 +165,56 @@ void emitNormLaunch(OpBuilder &b, Location loc, const NormDesc &norm,
   // row), at most 65536: rows are strided over the grid.
   Value grid = arith::MaxUIOp::create(b, loc, minIndex(b, loc, rowGroups, 65536),
                                       indexConstant(b, loc, 1));
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  auto partialsType = MemRefType::get({kBlockThreads / kWarpSize},
+                                      b.getF32Type(), nullptr, workgroup);
+  // With the row cache, the partial sums live at the start of the dynamic
+  // shared memory and the rows after them: MLIR 22 lowers
+  // gpu.dynamic_shared_memory to a zero-sized *static* .shared variable,
+  // which ptxas places before any other static one, so a separate
+  // attribution would overlap the cache.
+  constexpr int64_t kPartialsBytes = kBlockThreads / kWarpSize * 4;
   Value dynamicBytes;
   if (cacheRows) {
     Value bytes = arith::MulIOp::create(
         b, loc, arith::MulIOp::create(b, loc, shape.rowsPerBlock, channels),
         indexConstant(b, loc, elementBytes));
+    bytes = arith::AddIOp::create(b, loc, bytes,
+                                  indexConstant(b, loc, kPartialsBytes));
     dynamicBytes =
         arith::IndexCastOp::create(b, loc, b.getI32Type(), bytes);
   }
-  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
-                                              gpu::AddressSpace::Workgroup);
-  auto partialsType = MemRefType::get({kBlockThreads / kWarpSize},
-                                      b.getF32Type(), nullptr, workgroup);
   float epsilon = norm.epsilon;
   bool subtractMean = norm.subtractMean;
 
   createLaunch(
       b, loc, grid, indexConstant(b, loc, 1), shape.rowThreads,
-      shape.rowsPerBlock, dynamicBytes, TypeRange{partialsType},
+      shape.rowsPerBlock, dynamicBytes,
+      cacheRows ? TypeRange() : TypeRange{partialsType},
       [&](OpBuilder &b, Location loc, gpu::LaunchOp launch) {
-        Value partials = launch.getWorkgroupAttributions().front();
         Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
         Value rowThreads = launch.getBlockSize().x;
         // The width as a kernel constant (not a kernel argument).
         Value kernelWidth = indexConstant(b, loc, width);
         Value rowsPerBlock = launch.getBlockSize().y;
-        Value cache;
+        Value partials, cache;
         if (cacheRows) {
           auto bytesType = MemRefType::get({ShapedType::kDynamic},
                                            b.getI8Type(), nullptr, workgroup);
           Value raw = gpu::DynamicSharedMemoryOp::create(b, loc, bytesType);
+          partials = memref::ViewOp::create(b, loc, partialsType, raw,
+                                            indexConstant(b, loc, 0),
+                                            ValueRange());
           auto cacheType =
               MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
                               elementType, nullptr, workgroup);
+          // 32 bytes in: the rows stay 16-byte aligned.
           cache = memref::ViewOp::create(
-              b, loc, cacheType, raw, indexConstant(b, loc, 0),
+              b, loc, cacheType, raw, indexConstant(b, loc, kPartialsBytes),
               ValueRange{rowsPerBlock, channels});
+        } else {
+          partials = launch.getWorkgroupAttributions().front();
         }
         Value groups = ceilDiv(b, loc, rows, rowsPerBlock);
         Value channelsF32 = arith::UIToFPOp::create(
@@ -336,9 +350,13 @@ void emitNormKernels(OpBuilder &b, Location loc, const NormDesc &norm,
     Value vectors = b.createOrFold<arith::DivUIOp>(
         loc, channels, indexConstant(b, loc, width));
     RowBlockShape shape = getRowBlockShape(b, loc, vectors);
-    Value bytes = b.createOrFold<arith::MulIOp>(
-        loc, b.createOrFold<arith::MulIOp>(loc, shape.rowsPerBlock, channels),
-        indexConstant(b, loc, elementBytes));
+    Value bytes = b.createOrFold<arith::AddIOp>(
+        loc,
+        b.createOrFold<arith::MulIOp>(
+            loc,
+            b.createOrFold<arith::MulIOp>(loc, shape.rowsPerBlock, channels),
+            indexConstant(b, loc, elementBytes)),
+        indexConstant(b, loc, kBlockThreads / kWarpSize * 4));
     Value fits = b.createOrFold<arith::CmpIOp>(
         loc, arith::CmpIPredicate::ule, bytes,
         indexConstant(b, loc, maxRowCacheBytes));

@@ -4,7 +4,7 @@ against a NumPy reference computed in float64 from the same inputs.
 
   dyt_run_check.py --dyt-run PATH FILE.mlir -e FUNC --ref NAME
                    --arg SHAPE:DTYPE[:KIND]... [--axis N] [--eps E]
-                   [--dynamic] [--threads N]
+                   [--dynamic] [--threads N] [--device cpu|gpu]
                    [--fold FOLD:I,J,..:R --hot-args I,J,..]
 
 SHAPE is 2x64x7x7 (or "scalar"), DTYPE f32/f16/bf16, KIND how values are
@@ -15,6 +15,9 @@ check and exits non-zero on any mismatch.
 With --fold (functions from dyt-outline-weight-folding), FOLD runs first on
 the arguments numbered I,J,.. and its R results follow the arguments named
 by --hot-args into FUNC; the reference sees the --arg values as they are.
+
+--device gpu runs FUNC with dyt-run --device gpu (dyt-nvvm-pipeline, on a
+CUDA GPU; --threads does not apply there).
 """
 import argparse
 import math
@@ -175,6 +178,7 @@ def main():
     p.add_argument("--axis", type=int, default=-1)
     p.add_argument("--eps", type=float, default=1e-5)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", choices=("cpu", "gpu"), default="cpu")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out-dtype", default=None)
     # Per-term relative error of a matmul's products (f32: ~1 ulp); bf16
@@ -203,8 +207,11 @@ def main():
             np.save(path, np.asarray(value).astype(npy_dtype(dtype)))
             files.append(path)
         def dyt_run(func, inputs, outputs):
-            cmd = [opts.dyt_run, opts.file, "-e", func,
-                   "--threads", str(opts.threads)]
+            cmd = [opts.dyt_run, opts.file, "-e", func]
+            if opts.device == "gpu":
+                cmd += ["--device", "gpu"]
+            else:
+                cmd += ["--threads", str(opts.threads)]
             for f in inputs:
                 cmd += ["--input", f]
             for f in outputs:

@@ -1,0 +1,97 @@
+// dyt-run --device gpu (dyt-nvvm-pipeline, data in device memory) against
+// NumPy float64 references, and against the CPU reference pipeline
+// (--check). The functions are those the CPU runs in dyt-run-dyt.mlir,
+// dyt-run-norms.mlir, dyt-run-matmul.mlir and dyt-run-fuse-matmul.mlir
+// (every function of a file is compiled: each of them must go through
+// dyt-nvvm-pipeline), and the two below.
+// REQUIRES: cuda-gpu, ptxas, numpy
+//
+// DyT: channels last with an odd channel count, NCHW (axis = 1), dynamic
+// dims, f16 and bf16, and inf / nan / +-1e30 among the inputs.
+// RUN: %dyt_run_check %S/dyt-run-dyt.mlir -e channels_last --device gpu --ref dyt --arg 3x1001:f32 --arg scalar:f32 --arg 1001:f32 --arg 1001:f32 | FileCheck %s --check-prefix=CL
+// RUN: %dyt_run_check %S/dyt-run-dyt.mlir -e nchw --device gpu --ref dyt --axis 1 --arg 2x64x7x7:f32 --arg 1:f32 --arg 64:f32 --arg 64:f32 | FileCheck %s --check-prefix=NCHW
+// RUN: %dyt_run_check %S/dyt-run-dyt.mlir -e dynamic --device gpu --ref dyt --arg 5x3x7:f32 --arg scalar:f32 --arg 7:f32 --arg 7:f32 | FileCheck %s --check-prefix=DYN
+// RUN: %dyt_run_check %S/dyt-run-dyt.mlir -e dynamic --device gpu --ref dyt --arg 64x3x1001:f32 --arg scalar:f32 --arg 1001:f32 --arg 1001:f32 | FileCheck %s --check-prefix=DYN
+// RUN: %dyt_run_check %S/dyt-run-dyt.mlir -e half --device gpu --ref dyt --arg 4x1001:f16 --arg scalar:f16 --arg 1001:f16 --arg 1001:f16 | FileCheck %s --check-prefix=F16
+// RUN: %dyt_run_check %S/dyt-run-dyt.mlir -e brain --device gpu --ref dyt --arg 2x3x768:bf16 --arg scalar:f32 --arg 768:bf16 --arg 768:bf16 | FileCheck %s --check-prefix=BF16
+// RUN: %dyt_run_check %S/dyt-run-dyt.mlir -e special --device gpu --ref dyt --arg 4x33:f32:special --arg scalar:f32 --arg 33:f32 --arg 33:f32 | FileCheck %s --check-prefix=SPECIAL
+// RUN: %dyt_run_check %S/dyt-run-dyt.mlir -e special --device gpu --ref dyt --arg 4x33:f32:wide --arg scalar:f32 --arg 33:f32 --arg 33:f32 | FileCheck %s --check-prefix=SPECIAL
+//
+// LayerNorm and RMSNorm: 1001, 7 and 1 channels, f32, f16 and bf16, dynamic.
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e ln --device gpu --ref layer_norm --arg 3x1001:f32 --arg 1001:f32 --arg 1001:f32 | FileCheck %s --check-prefix=LN
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e ln --device gpu --ref layer_norm --arg 2x1001:f32:offset --arg 1001:f32 --arg 1001:f32 | FileCheck %s --check-prefix=LN
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e ln_rank1 --device gpu --ref layer_norm --arg 7:f32 --arg 7:f32 --arg 7:f32 | FileCheck %s --check-prefix=LNR1
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e ln_dynamic --device gpu --ref layer_norm --arg 2x5x7:f32 --arg 7:f32 --arg 7:f32 | FileCheck %s --check-prefix=LN7
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e ln_dynamic --device gpu --ref layer_norm --arg 3x4x1:f32 --arg 1:f32 --arg 1:f32 | FileCheck %s --check-prefix=LN1
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e ln_bf16 --device gpu --ref layer_norm --arg 4x768:bf16 --arg 768:bf16 --arg 768:bf16 | FileCheck %s --check-prefix=LNB
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e ln_special --device gpu --ref layer_norm --arg 8x33:f32:special --arg 33:f32 --arg 33:f32 | FileCheck %s --check-prefix=LNS
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e rms_dynamic --device gpu --ref rms_norm --eps 1e-6 --arg 7x1001:f32 --arg 1001:f32 | FileCheck %s --check-prefix=RMS
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e rms_dynamic --device gpu --ref rms_norm --eps 1e-6 --arg 5x7:f32 --arg 7:f32 | FileCheck %s --check-prefix=RMS7
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e rms_dynamic --device gpu --ref rms_norm --eps 1e-6 --arg 37x1:f32 --arg 1:f32 | FileCheck %s --check-prefix=RMS1
+// RUN: %dyt_run_check %S/dyt-run-norms.mlir -e rms_f16 --device gpu --ref rms_norm --eps 1e-6 --arg 3x1001:f16 --arg 1001:f16 | FileCheck %s --check-prefix=RMSH
+// RUN: %dyt_run_check %s -e rms_bf16 --device gpu --ref rms_norm --eps 1e-6 --arg 3x1001:bf16 --arg 1001:bf16 | FileCheck %s --check-prefix=RMSB
+//
+// Matmuls: 64x300x257 with the DyT epilogue fused (dynamic M), bf16
+// operands, x @ W^T with DyT after it, batch_matmul, DyT before a matmul.
+// RUN: %dyt_run_check %S/dyt-run-fuse-matmul.mlir -e epilogue --device gpu --ref matmul_epilogue --arg 64x300:f32 --arg 300x257:f32 --arg 257:f32 --arg 64x257:f32 --arg scalar:f32 --arg 257:f32 --arg 257:f32 | FileCheck %s --check-prefix=EPI
+// RUN: %dyt_run_check %S/dyt-run-fuse-matmul.mlir -e epilogue_bf16 --device gpu --ref matmul_epilogue --out-dtype f32 --arg 37x64:bf16 --arg 64x50:bf16 --arg 50:f32 --arg 37x50:f32 --arg scalar:f32 --arg 50:f32 --arg 50:f32 | FileCheck %s --check-prefix=EPIB
+// RUN: %dyt_run_check %S/dyt-run-fuse-matmul.mlir -e linear_dyt --device gpu --ref matmul_transpose_b_dyt --arg 33x64:f32 --arg 19x64:f32 --arg scalar:f32 --arg 19:f32 --arg 19:f32 | FileCheck %s --check-prefix=TB
+// RUN: %dyt_run_check %S/dyt-run-fuse-matmul.mlir -e prologue --device gpu --ref dyt_matmul --arg 64x300:f32 --arg scalar:f32 --arg 300:f32 --arg 300:f32 --arg 300x257:f32 | FileCheck %s --check-prefix=PRO
+// RUN: %dyt_run_check %S/dyt-run-matmul.mlir -e matmul --device gpu --ref matmul --arg 37x129:f32 --arg 129x65:f32 | FileCheck %s --check-prefix=MM
+// RUN: %dyt_run_check %S/dyt-run-matmul.mlir -e matmul_tb --device gpu --ref matmul_transpose_b --arg 19x64:f32 --arg 33x64:f32 | FileCheck %s --check-prefix=MMTB
+// RUN: %dyt_run_check %S/dyt-run-matmul.mlir -e bmm --device gpu --ref batch_matmul --arg 3x9x17:f32 --arg 3x17x40:f32 | FileCheck %s --check-prefix=BMM
+//
+// Against the CPU reference pipeline on the same random inputs: several
+// results (two norms of one input; three projections with constant
+// weights, folded by dyt-fuse-matmul), and the hardware tanh through
+// --pipeline (max. rel. error ~2^-11: wider tolerances; the chip is the
+// pipeline's default, sm_90, which the test machine's H200 is).
+// RUN: dyt-run %s -e two_norms --device gpu --random --check | FileCheck %s --check-prefix=CHECK2
+// RUN: dyt-run %S/dyt-run-fuse-matmul.mlir -e qkv_constant_weights --device gpu --random --check | FileCheck %s --check-prefix=QKV
+// RUN: dyt-run %S/dyt-run-dyt.mlir -e channels_last --device gpu --random --check | FileCheck %s --check-prefix=CHECKCL
+// RUN: dyt-run %S/dyt-run-dyt.mlir -e channels_last --device gpu --random --check --pipeline='dyt-nvvm-pipeline{fast-tanh=true}' --rtol 1e-2 --atol 1e-2 | FileCheck %s --check-prefix=CHECKCL
+// A benchmark, with its device-to-device copy peer.
+// RUN: dyt-run %S/dyt-run-dyt.mlir -e channels_last --device gpu --random --bench 5 --json | FileCheck %s --check-prefix=BENCH
+
+// CL: OK channels_last: 3003 elements (f32)
+// NCHW: OK nchw: 6272 elements (f32)
+// DYN: OK dynamic
+// F16: OK half: 4004 elements (f16)
+// BF16: OK brain: 4608 elements (bf16)
+// SPECIAL: OK special: 132 elements
+// LN: OK ln:
+// LNR1: OK ln_rank1: 7 elements
+// LN7: OK ln_dynamic: 70 elements
+// LN1: OK ln_dynamic: 12 elements
+// LNB: OK ln_bf16: 3072 elements (bf16)
+// LNS: OK ln_special: 264 elements
+// RMS: OK rms_dynamic: 7007 elements
+// RMS7: OK rms_dynamic: 35 elements
+// RMS1: OK rms_dynamic: 37 elements
+// RMSH: OK rms_f16: 3003 elements (f16)
+// RMSB: OK rms_bf16: 3003 elements (bf16)
+// EPI: OK epilogue: 16448 elements
+// EPIB: OK epilogue_bf16: 1850 elements
+// TB: OK linear_dyt: 627 elements
+// PRO: OK prologue: 16448 elements
+// MM: OK matmul: 2405 elements
+// MMTB: OK matmul_tb: 627 elements
+// BMM: OK bmm: 1080 elements
+// CHECK2: check: result #0: 768 elements
+// CHECK2: check: result #1: 768 elements
+// QKV: check: result #0: 1200 elements
+// QKV: check: result #2: 1200 elements
+// CHECKCL: check: result #0: 3003 elements
+// BENCH: bench: @channels_last: median {{[0-9.]+}} ms, min {{[0-9.]+}} ms over 5 runs, gpu (
+// BENCH: bench: device-to-device copy of the 12012 result bytes: median {{[0-9.]+}} ms (copy/call {{[0-9.]+}})
+// BENCH: {"function": "channels_last", "median_s": {{[0-9.e+-]+}}, "min_s": {{[0-9.e+-]+}}, "iterations": 5, "device": "gpu", "device_name": "{{.+}}", "copy_median_s": {{[0-9.e+-]+}}, "copy_ratio": {{[0-9.e+-]+}}}
+
+func.func @rms_bf16(%x: tensor<3x1001xbf16>, %g: tensor<1001xbf16>) -> tensor<3x1001xbf16> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<1001xbf16>) : tensor<3x1001xbf16> -> tensor<3x1001xbf16>
+  return %y : tensor<3x1001xbf16>
+}
+func.func @two_norms(%x: tensor<8x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32>) -> (tensor<8x96xf32>, tensor<8x96xf32>) {
+  %l = dyt.layer_norm %x gamma(%g : tensor<96xf32>) beta(%b : tensor<96xf32>) : tensor<8x96xf32> -> tensor<8x96xf32>
+  %r = dyt.rms_norm %x gamma(%g : tensor<96xf32>) : tensor<8x96xf32> -> tensor<8x96xf32>
+  return %l, %r : tensor<8x96xf32>, tensor<8x96xf32>
+}
