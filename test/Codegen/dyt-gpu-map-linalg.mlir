@@ -191,8 +191,8 @@ func.func @transposed_epilogue(%x: memref<64x300xf32>, %w: memref<300x64xf32>, %
 
 // -----
 
-// Left alone: a reduction (not elementwise, not a contraction) and ops on
-// tensors.
+// Left alone: a reduction with a parallel loop (for upstream's mapping)
+// and ops on tensors.
 // CHECK-LABEL: func.func @reduction(
 // CHECK-NOT: gpu.launch
 // CHECK: linalg.generic
@@ -285,5 +285,23 @@ func.func @writes_operand(%x: memref<64x64xf32>, %w: memref<64x64xf32>) {
 // CHECK: linalg.matmul
 func.func @double(%x: memref<8x8xf64>, %w: memref<8x8xf64>, %y: memref<8x8xf64>) {
   linalg.matmul ins(%x, %w : memref<8x8xf64>, memref<8x8xf64>) outs(%y : memref<8x8xf64>)
+  return
+}
+
+// -----
+
+// No parallel loop (a reduction to a scalar, a 0-d op): one GPU thread runs
+// it, not the host.
+// CHECK-LABEL: func.func @sum(
+// CHECK: gpu.launch blocks(%{{.*}}) in (%{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) threads(%{{.*}}) in (%{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}})
+// CHECK-NEXT: linalg.generic
+// CHECK: gpu.terminator
+func.func @sum(%x: memref<16xf32>, %y: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%x : memref<16xf32>) outs(%y : memref<f32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %out : f32
+    linalg.yield %0 : f32
+  }
   return
 }

@@ -98,6 +98,27 @@ struct DytGpuMapLinalgPass
       emitElementwiseKernel(rewriter, generic);
       rewriter.eraseOp(generic);
     }
+
+    // What has no parallel loop at all (a 0-d op, a reduction to a scalar)
+    // has nothing for upstream's parallel-loop mapping either: it runs on
+    // one GPU thread, as the loops it lowers to, rather than on the host
+    // over device memory.
+    SmallVector<linalg::LinalgOp> serial;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (!op->getParentOfType<gpu::LaunchOp>() &&
+          op.hasPureBufferSemantics() && op.getNumParallelLoops() == 0)
+        serial.push_back(op);
+    });
+    for (linalg::LinalgOp op : serial) {
+      rewriter.setInsertionPoint(op);
+      Location loc = op.getLoc();
+      Value one = indexConstant(rewriter, loc, 1);
+      createLaunch(rewriter, loc, one, one, one, one, Value(), TypeRange(),
+                   [&](OpBuilder &, Location, gpu::LaunchOp launch) {
+                     op->moveBefore(&launch.getBody().front(),
+                                    launch.getBody().front().end());
+                   });
+    }
   }
 };
 
