@@ -26,6 +26,39 @@ using namespace mlir::dyt::gpu_kernels;
 
 namespace {
 
+/// `generic` with its trailing loops merged into one when every operand
+/// treats them as one contiguous dim or does not use them (NCHW DyT: H and
+/// W, which gamma does not index), so that the kernel's rows are long
+/// (H * W rather than W) and the threads of a warp have work. Upstream's
+/// collapseOpIterationDims does the rewrite (reshaping the operands, which
+/// must have identity layouts, and rewriting linalg.index).
+linalg::GenericOp collapseTrailingLoops(RewriterBase &rewriter,
+                                        linalg::GenericOp generic) {
+  int64_t numLoops = generic.getNumLoops();
+  if (numLoops < 2)
+    return generic;
+  for (OpOperand &operand : generic->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (type && !type.getLayout().isIdentity())
+      return generic;
+  }
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  for (int64_t first = 0; first + 1 < numLoops; ++first) {
+    ReassociationIndices trailing =
+        llvm::to_vector(llvm::seq<int64_t>(first, numLoops));
+    if (!linalg::areDimSequencesPreserved(maps, {trailing}))
+      continue;
+    rewriter.setInsertionPoint(generic);
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(generic, {trailing}, rewriter);
+    if (failed(collapsed))
+      return generic;
+    rewriter.eraseOp(generic);
+    return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+  }
+  return generic;
+}
+
 struct DytGpuMapLinalgPass
     : dyt::impl::DytGpuMapLinalgPassBase<DytGpuMapLinalgPass> {
   using Base::Base;
@@ -95,6 +128,7 @@ struct DytGpuMapLinalgPass
       }
       if (!isElementwiseKernelCandidate(generic))
         continue;
+      generic = collapseTrailingLoops(rewriter, generic);
       emitElementwiseKernel(rewriter, generic);
       rewriter.eraseOp(generic);
     }
