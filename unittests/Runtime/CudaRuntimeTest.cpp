@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FakeCudaDriver.h"
 #include "dyt/Runtime/CudaRuntime.h"
 
 #include "gtest/gtest.h"
@@ -232,14 +233,6 @@ TEST(CudaRuntimeLibraryTest, ExportsTheMgpuEntryPoints) {
 // On the fake driver (FakeCudaDriver.cpp): the success paths, everywhere
 //===----------------------------------------------------------------------===//
 
-struct FakeCudaStats {
-  int streamsCreated, streamsDestroyed, managedAllocations, setAttributeCalls,
-      launches, lastJitOptLevel;
-  int syncAllocations, syncFrees, asyncAllocations, asyncFrees,
-      legacyAsyncFrees, poolAttributeCalls;
-  unsigned long long releaseThreshold;
-  void *lastAllocationStream;
-};
 
 using GetFakeStats = void (*)(FakeCudaStats *);
 

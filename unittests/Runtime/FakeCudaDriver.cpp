@@ -25,6 +25,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FakeCudaDriver.h"
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -413,15 +414,6 @@ FAKE CUresult cuEventElapsedTime(float *ms, Event *start, Event *end) {
   return kSuccess;
 }
 
-/// For the tests: what the runtime did.
-struct FakeCudaStats {
-  int streamsCreated, streamsDestroyed, managedAllocations, setAttributeCalls,
-      launches, lastJitOptLevel;
-  int syncAllocations, syncFrees, asyncAllocations, asyncFrees,
-      legacyAsyncFrees, poolAttributeCalls;
-  unsigned long long releaseThreshold;
-  void *lastAllocationStream;
-};
 FAKE void fakeCudaGetStats(FakeCudaStats *stats) {
   *stats = {streamsCreated,   streamsDestroyed,   managedAllocations,
             setAttributeCalls, launches,          lastJitOptLevel,

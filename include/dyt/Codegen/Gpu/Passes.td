@@ -101,7 +101,17 @@ def DytGpuMapLinalgPass
       the single store: matmul + DyT is one kernel and the unnormalised
       product never reaches memory.
 
-    Anything else is left for the generic parallel-loop mapping.
+    * An op without any parallel loop (a 0-d op, a reduction to a scalar)
+      runs on one GPU thread: upstream's parallel-loop mapping has nothing
+      to map there, and the host must not touch device memory.
+    * A `memref.copy` between strided views becomes a `linalg.copy` and so
+      an elementwise kernel.
+
+    Before an elementwise kernel is formed, trailing loops that every
+    operand treats as one contiguous dim (or does not index) are merged, so
+    that rows are long (NCHW DyT: H * W). Anything else (reductions with
+    parallel loops, e.g. softmax's) is left for upstream's parallel-loop
+    mapping.
   }];
   let options = [
     Option<"tileM", "tile-m", "int64_t", /*default=*/"64",
