@@ -13,18 +13,23 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVM/NVVM/Utils.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-#include <cstdlib>
 
 using namespace mlir;
 
+/// 90 for "sm_90" (or "90"); 0 when unreadable.
+static unsigned getSmVersion(StringRef chip) {
+  unsigned version = 0;
+  chip.drop_front(chip.starts_with("sm_") ? 3 : 0).consumeInteger(10, version);
+  return version;
+}
+
 std::string mlir::dyt::getDefaultPtxFeatures(StringRef chip) {
   // The first PTX ISA version that supports each architecture.
-  StringRef arch = chip.drop_front(chip.starts_with("sm_") ? 3 : 0);
-  unsigned version = 0;
-  arch.consumeInteger(10, version);
+  unsigned version = getSmVersion(chip);
   if (version >= 120)
     return "+ptx87";
   if (version >= 100)
@@ -39,10 +44,10 @@ std::string mlir::dyt::getDefaultPtxFeatures(StringRef chip) {
 }
 
 std::string mlir::dyt::getDefaultCudaPath() {
-  for (const char *name : {"CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"})
-    if (const char *value = std::getenv(name); value && *value)
-      return value;
-  return "/usr/local/cuda";
+  // Upstream's lookup ($CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, then the path
+  // MLIR was configured with, which Debian's build leaves empty).
+  StringRef path = NVVM::getCUDAToolkitPath();
+  return path.empty() ? std::string("/usr/local/cuda") : path.str();
 }
 
 namespace {
@@ -66,7 +71,6 @@ void addLoweringToNVVM(OpPassManager &pm,
                         ? dyt::getDefaultPtxFeatures(options.chip)
                         : std::string(options.features);
   target.optLevel = 3;
-  target.linkLibs.push_back(cudaPath + "/nvvm/libdevice/libdevice.10.bc");
   pm.addPass(createGpuNVVMAttachTarget(target));
   pm.addPass(createLowerAffinePass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -98,7 +102,6 @@ void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
                                      const DytNvvmPipelineOptions &options) {
   // Norms become kernels while they are still ops; everything else goes
   // through linalg, where DyT fuses with its elementwise neighbours.
-  pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createDytGpuOutlineNormsPass());
   addDytLoweringToLinalg(pm);
   // Broadcasts, fills and named elementwise ops as generics fuse with
@@ -112,9 +115,8 @@ void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
   // Shared memory per block: 227 KiB on sm_90, 163 on sm_80, 99 on
   // sm_86/89, 64 on sm_75; keep the row cache well inside it.
   DytGpuNormKernelsPassOptions norms;
-  unsigned arch = 0;
-  StringRef(options.chip).drop_front(3).consumeInteger(10, arch);
-  norms.maxRowCacheBytes = arch >= 80 ? 96 * 1024 : 32 * 1024;
+  norms.maxRowCacheBytes =
+      getSmVersion(options.chip) >= 80 ? 96 * 1024 : 32 * 1024;
   pm.addPass(createDytGpuNormKernelsPass(norms));
   DytGpuMapLinalgPassOptions mapping;
   mapping.tileM = options.matmulTileM;

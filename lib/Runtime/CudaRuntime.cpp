@@ -38,11 +38,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <dlfcn.h>
 #include <limits>
 #include <mutex>
 #include <string>
+#include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -143,7 +144,6 @@ struct State {
   std::atomic<bool> ready{false};
   bool attempted = false;
   std::string failure;
-  void *library = nullptr;
   Driver cu{};
   int ordinal = 0;
   CUcontext context = nullptr;
@@ -397,7 +397,6 @@ bool load(State &s, std::string &error) {
     return fail("cuCtxSetCurrent", result);
   tlsCurrentContext = context;
 
-  s.library = lib;
   s.cu = cu;
   s.ordinal = ordinal;
   s.context = context;
@@ -548,6 +547,31 @@ uint64_t memrefSpanBytes(int64_t rank, const MemRefDescriptor *desc,
     lastIndex += (sizes[i] - 1) * strides[i];
   }
   return static_cast<uint64_t>(lastIndex + 1) * elementBytes;
+}
+
+/// The dynamic shared memory limits raised per kernel function (functions
+/// live as long as their module; a reloaded module gets new handles).
+std::mutex sharedLimitsMutex;
+std::unordered_map<CUfunction, intptr_t> &sharedLimits() {
+  static std::unordered_map<CUfunction, intptr_t> limits;
+  return limits;
+}
+
+bool raisedSharedLimit(CUfunction fn, intptr_t bytes) {
+  std::lock_guard<std::mutex> lock(sharedLimitsMutex);
+  auto it = sharedLimits().find(fn);
+  return it != sharedLimits().end() && it->second >= bytes;
+}
+
+void forgetSharedLimits() {
+  std::lock_guard<std::mutex> lock(sharedLimitsMutex);
+  sharedLimits().clear();
+}
+
+void rememberSharedLimit(CUfunction fn, intptr_t bytes) {
+  std::lock_guard<std::mutex> lock(sharedLimitsMutex);
+  intptr_t &limit = sharedLimits()[fn];
+  limit = std::max(limit, bytes);
 }
 
 } // namespace
@@ -727,7 +751,6 @@ void dyt::cuda::detail::resetForTesting() {
     s.requestedDevice = -1;
     // The library stays loaded: a leaked dlopen reference is harmless and
     // pointers handed out before stay usable.
-    s.library = nullptr;
     s.cu = Driver{};
     s.context = nullptr;
     s.deviceName.clear();
@@ -786,6 +809,8 @@ DYT_CUDA_EXPORT void *mgpuModuleLoadJIT(void *data, int optLevel) {
 DYT_CUDA_EXPORT void mgpuModuleUnload(void *module) {
   if (!module || !enter("mgpuModuleUnload"))
     return;
+  // Its functions' handles may be reused by a module loaded later.
+  forgetSharedLimits();
   check(driver().cuModuleUnload(static_cast<CUmodule>(module)),
         "cuModuleUnload");
 }
@@ -834,12 +859,16 @@ DYT_CUDA_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
   }
   const Driver &cu = driver();
   auto *fn = static_cast<CUfunction>(function);
-  // Above 48 KiB the kernel must opt in, or the launch fails.
-  if (smem > kDefaultDynamicSharedBytes &&
-      !check(cu.cuFuncSetAttribute(
-                 fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
-             "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)"))
-    return;
+  // Above 48 KiB the kernel must opt in, or the launch fails. The limit
+  // raised for a function is remembered: norm kernels launch with their
+  // row cache on every call, and the driver call is not free.
+  if (smem > kDefaultDynamicSharedBytes && !raisedSharedLimit(fn, smem)) {
+    if (!check(cu.cuFuncSetAttribute(
+                   fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
+               "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)"))
+      return;
+    rememberSharedLimit(fn, smem);
+  }
   check(cu.cuLaunchKernel(fn, gx, gy, gz, bx, by, bz,
                           static_cast<unsigned>(smem),
                           static_cast<CUstream>(stream), params, extra),

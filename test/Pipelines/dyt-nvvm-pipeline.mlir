@@ -9,7 +9,7 @@
 // RUN: dyt-opt %s --dyt-nvvm-pipeline="format=bin chip=sm_80" | FileCheck %s --check-prefix=BIN
 
 // PTXAS: ptxas: {{[0-9]+}} modules assembled for sm_90
-// BIN: gpu.binary @dyt_f32_kernel  [#gpu.object<#nvvm.target<O = 3, chip = "sm_80", features = "+ptx70", link = ["{{.*}}/nvvm/libdevice/libdevice.10.bc"]>, {{.*}}bin = "
+// BIN: gpu.binary @dyt_f32_kernel  [#gpu.object<#nvvm.target<O = 3, chip = "sm_80", features = "+ptx70">, {{.*}}bin = "
 
 // DyT: 128-bit loads and stores, gamma/beta loaded once per thread before
 // the row loop, 64-bit element offsets, no integer division per element.

@@ -28,8 +28,6 @@ using namespace mlir;
 
 namespace {
 
-bool onHost(Operation *op) { return !op->getParentOfType<gpu::LaunchOp>(); }
-
 /// Collects into `chain` (in program order, after `load`) the host ops
 /// computing from the loaded value up to its uses in kernels: pure ops
 /// without regions in the load's block (an alpha widened from f16 on the
@@ -58,12 +56,10 @@ LogicalResult collectHostChain(memref::LoadOp load,
   return success();
 }
 
-/// Moves `load` (and the host ops that compute from it) into each kernel
-/// that uses its value; fails when the value is also used on the host.
-LogicalResult sinkIntoKernels(RewriterBase &rewriter, memref::LoadOp load) {
-  llvm::SetVector<Operation *> chain;
-  if (failed(collectHostChain(load, chain)))
-    return failure();
+/// Moves `load` and `chain` (the host ops that compute from it, see
+/// collectHostChain) into each kernel that uses their values.
+void sinkIntoKernels(RewriterBase &rewriter, memref::LoadOp load,
+                     const llvm::SetVector<Operation *> &chain) {
   SmallVector<Operation *> sunk{load};
   sunk.append(chain.begin(), chain.end());
   llvm::SetVector<gpu::LaunchOp> launches;
@@ -84,7 +80,6 @@ LogicalResult sinkIntoKernels(RewriterBase &rewriter, memref::LoadOp load) {
   }
   for (Operation *op : llvm::reverse(sunk))
     rewriter.eraseOp(op);
-  return success();
 }
 
 /// Whether `op` reads or writes the data of a buffer (not just its
@@ -163,13 +158,14 @@ struct DytGpuDeviceMemoryPass
         // The chain of pure ops moves with the load: none of them is
         // visited again.
         llvm::SetVector<Operation *> chain;
-        if (succeeded(collectHostChain(load, chain)))
-          erased.insert(chain.begin(), chain.end());
-        if (failed(sinkIntoKernels(rewriter, load))) {
+        if (failed(collectHostChain(load, chain))) {
           load.emitOpError("reads device memory on the host: its value is "
                            "used outside the GPU kernels");
           failedAny = true;
+          continue;
         }
+        erased.insert(chain.begin(), chain.end());
+        sinkIntoKernels(rewriter, load, chain);
       } else if (!isa<gpu::GPUDialect>(op->getDialect()) &&
                  accessesBufferData(op)) {
         op->emitOpError("accesses a buffer on the host, where buffers are "

@@ -35,10 +35,6 @@ struct InputPlan {
   bool usesRow = false; // depends on a loop other than the last
 };
 
-bool usesDim(AffineMap map, unsigned dim) {
-  return map.isFunctionOfDim(dim);
-}
-
 InputPlan planInput(linalg::GenericOp generic, OpOperand &operand) {
   if (!isa<MemRefType>(operand.get().getType()))
     return {Access::Scalar};
@@ -46,8 +42,8 @@ InputPlan planInput(linalg::GenericOp generic, OpOperand &operand) {
   unsigned last = generic.getNumLoops() - 1;
   InputPlan plan;
   for (unsigned d = 0; d < last; ++d)
-    plan.usesRow |= usesDim(map, d);
-  if (!usesDim(map, last)) {
+    plan.usesRow |= map.isFunctionOfDim(d);
+  if (!map.isFunctionOfDim(last)) {
     plan.access = Access::Broadcast;
     return plan;
   }

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -38,13 +39,6 @@ bool isFloatBuffer(Value value) {
          type.getElementType().getIntOrFloatBitWidth() <= 32;
 }
 
-/// The position of loop `dim` among the results of `map`.
-std::optional<unsigned> resultOfDim(AffineMap map, int64_t dim) {
-  for (auto [i, expr] : llvm::enumerate(map.getResults()))
-    if (auto d = dyn_cast<AffineDimExpr>(expr); d && d.getPosition() == dim)
-      return i;
-  return std::nullopt;
-}
 
 /// The float value `op` fills `buffer` with: a linalg.fill, or a generic
 /// without inputs that yields a value from outside its body.
@@ -65,12 +59,6 @@ Value getFillValue(Operation *op, Value buffer) {
   return yielded;
 }
 
-/// The buffer `value` is a view of (through subviews, reshapes, casts).
-Value getBaseBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
 
 /// Whether `generic` writes `buffer` in place without reading its old value.
 bool overwritesInPlace(linalg::GenericOp generic, Value buffer) {
@@ -180,8 +168,8 @@ void matchResultUsers(MatmulMatch &match) {
       return;
     if (init.get() == result)
       continue;
-    Value base = getBaseBuffer(init.get());
-    if (base == getBaseBuffer(lhs) || base == getBaseBuffer(rhs) ||
+    Value base = memref::skipViewLikeOps(cast<MemrefValue>(init.get()));
+    if (base == memref::skipViewLikeOps(cast<MemrefValue>(lhs)) || base == memref::skipViewLikeOps(cast<MemrefValue>(rhs)) ||
         !(isa<BlockArgument>(base) || base.getDefiningOp<memref::AllocOp>()))
       return;
   }
@@ -255,7 +243,7 @@ void gpu_kernels::emitMatmulKernel(RewriterBase &rewriter,
   Value m = memref::DimOp::create(b, loc, shaped, rank - 2);
   Value n = memref::DimOp::create(b, loc, shaped, rank - 1);
   Value k =
-      memref::DimOp::create(b, loc, lhs, *resultOfDim(lhsMap, match.kDim));
+      memref::DimOp::create(b, loc, lhs, *lhsMap.getResultPosition(getAffineDimExpr(match.kDim, b.getContext())));
 
   Value gridX = arith::MaxUIOp::create(
       b, loc, ceilDiv(b, loc, n, indexConstant(b, loc, tiles.n)),

@@ -94,12 +94,15 @@ def DytGpuMapLinalgPass
       transposed forms, contraction generics) is tiled through shared
       memory: `tile-m` x `tile-n` output tiles per 256-thread block, `tile-k`
       deep slices of both operands staged in shared memory, a
-      (tile-m / 16) x (tile-n / 16) register tile per thread. When the
-      result buffer is fresh, read only by one elementwise op with an
-      identity map and then freed (matmul -> bias -> residual -> DyT after
-      elementwise fusion), that op is applied to the register tile before
-      the single store: matmul + DyT is one kernel and the unnormalised
-      product never reaches memory.
+      (tile-m / 16) x (tile-n / 16) register tile per thread. A fill of the
+      result before the contraction starts the accumulators. When the
+      result buffer is fresh and filled, read only by one elementwise op
+      with an identity map (matmul -> bias -> residual -> DyT after
+      elementwise fusion) that writes a buffer the contraction does not
+      read, or overwrites the product in place, and nothing in between
+      writes memory, that op is applied to the register tile before the
+      single store: matmul + DyT is one kernel and the unnormalised product
+      never reaches memory.
 
     * An op without any parallel loop (a 0-d op, a reduction to a scalar)
       runs on one GPU thread: upstream's parallel-loop mapping has nothing
