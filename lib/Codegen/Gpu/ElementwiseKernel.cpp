@@ -243,35 +243,31 @@ void gpu_kernels::emitElementwiseKernel(OpBuilder &b,
     rows = b.createOrFold<arith::MulIOp>(loc, rows, sizes[d]);
 
   // The widest vector every contiguous access can take.
-  int64_t bits = 8;
-  bool vectorizable = true;
+  SmallVector<MemRefType> contiguous;
   for (OpOperand &operand : generic->getOpOperands()) {
     auto type = dyn_cast<MemRefType>(operand.get().getType());
-    if (!type)
-      continue;
-    bool contiguous = generic.isDpsInit(&operand) ||
-                      planInput(generic, operand).access == Access::Contiguous;
-    if (!contiguous)
-      continue;
+    if (type && (generic.isDpsInit(&operand) ||
+                 planInput(generic, operand).access == Access::Contiguous))
+      contiguous.push_back(type);
+  }
+  int64_t bits = 8;
+  bool vectorizable = true;
+  for (MemRefType type : contiguous) {
     // Sub-byte elements (i1) are a byte each in memory, but LLVM packs a
     // vector of them into bits: scalar accesses only.
-    if (!type.getElementType().isIntOrFloat() ||
-        type.getElementType().getIntOrFloatBitWidth() % 8 != 0) {
-      vectorizable = false;
-      continue;
-    }
-    bits = std::max<int64_t>(bits, type.getElementType().getIntOrFloatBitWidth());
+    Type element = type.getElementType();
+    vectorizable &= element.isIntOrFloat() &&
+                    element.getIntOrFloatBitWidth() % 8 == 0;
+    if (vectorizable)
+      bits = std::max<int64_t>(bits, element.getIntOrFloatBitWidth());
   }
   int64_t width = vectorizable
                       ? getVectorWidth(bits, outputType.getShape().back())
                       : 1;
-  for (OpOperand &operand : generic->getOpOperands()) {
-    auto type = dyn_cast<MemRefType>(operand.get().getType());
-    bool contiguous = generic.isDpsInit(&operand) ||
-                      planInput(generic, operand).access == Access::Contiguous;
-    if (type && contiguous && !hasVectorAlignedRows(type, width))
-      width = 1;
-  }
+  if (llvm::any_of(contiguous, [&](MemRefType type) {
+        return !hasVectorAlignedRows(type, width);
+      }))
+    width = 1;
   emitForVectorWidths(b, loc, sizes.back(), width,
                       [&](OpBuilder &b, int64_t w) {
                         emitWithWidth(b, loc, generic, sizes, rows, w);

@@ -152,14 +152,24 @@ Value sumOverRow(OpBuilder &b, Location loc, Value active, Value tx,
 }
 
 /// Emits the launch for one vector `width` and caching choice.
+/// The host values a norm's launch is built from, computed once for both
+/// the cached and the uncached kernel: a row of `vectors` vector-wide work
+/// items, the block shape, and the dynamic shared memory (the partial sums,
+/// then the block's rows) the cached kernel takes.
+struct NormGeometry {
+  Value rows, channels, vectors;
+  RowBlockShape shape;
+  Value cacheBytes;
+};
+
 void emitNormLaunch(OpBuilder &b, Location loc, const NormDesc &norm,
-                    Value x, Value gamma, Value beta, Value y, Value rows,
-                    Value channels, int64_t width, bool cacheRows) {
+                    Value x, Value gamma, Value beta, Value y,
+                    const NormGeometry &geometry, int64_t width,
+                    bool cacheRows) {
   Type elementType = cast<MemRefType>(x.getType()).getElementType();
-  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  Value widthValue = indexConstant(b, loc, width);
-  Value vectors = b.createOrFold<arith::DivUIOp>(loc, channels, widthValue);
-  RowBlockShape shape = getRowBlockShape(b, loc, vectors);
+  Value rows = geometry.rows, channels = geometry.channels;
+  Value vectors = geometry.vectors;
+  const RowBlockShape &shape = geometry.shape;
   Value rowGroups = ceilDiv(b, loc, rows, shape.rowsPerBlock);
   // At least one block (an empty input launches a block with no active
   // row), at most 65536: rows are strided over the grid.
@@ -175,15 +185,9 @@ void emitNormLaunch(OpBuilder &b, Location loc, const NormDesc &norm,
   // which ptxas places before any other static one, so a separate
   // attribution would overlap the cache.
   Value dynamicBytes;
-  if (cacheRows) {
-    Value bytes = arith::MulIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, shape.rowsPerBlock, channels),
-        indexConstant(b, loc, elementBytes));
-    bytes = arith::AddIOp::create(b, loc, bytes,
-                                  indexConstant(b, loc, kPartialsBytes));
-    dynamicBytes =
-        arith::IndexCastOp::create(b, loc, b.getI32Type(), bytes);
-  }
+  if (cacheRows)
+    dynamicBytes = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                              geometry.cacheBytes);
   float epsilon = norm.epsilon;
   bool subtractMean = norm.subtractMean;
 
@@ -337,8 +341,10 @@ void emitNormKernels(OpBuilder &b, Location loc, const NormDesc &norm,
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   Value x = viewAsRows(b, loc, xBuffer);
   Value y = viewAsRows(b, loc, yBuffer);
-  Value rows = b.createOrFold<memref::DimOp>(loc, x, 0);
-  Value channels = b.createOrFold<memref::DimOp>(loc, x, 1);
+  NormGeometry geometry;
+  geometry.rows = b.createOrFold<memref::DimOp>(loc, x, 0);
+  geometry.channels = b.createOrFold<memref::DimOp>(loc, x, 1);
+  Value channels = geometry.channels;
   int64_t maxWidth =
       getVectorWidth(elementType.getIntOrFloatBitWidth(), type.getShape().back());
 
@@ -346,32 +352,31 @@ void emitNormKernels(OpBuilder &b, Location loc, const NormDesc &norm,
                                                       int64_t width) {
     // Cache the rows when a block's rows fit (checked on the host when C
     // is dynamic; a 256-wide block holds 256 / rowThreads rows).
-    Value vectors = b.createOrFold<arith::DivUIOp>(
+    geometry.vectors = b.createOrFold<arith::DivUIOp>(
         loc, channels, indexConstant(b, loc, width));
-    RowBlockShape shape = getRowBlockShape(b, loc, vectors);
-    Value bytes = b.createOrFold<arith::AddIOp>(
+    geometry.shape = getRowBlockShape(b, loc, geometry.vectors);
+    geometry.cacheBytes = b.createOrFold<arith::AddIOp>(
         loc,
         b.createOrFold<arith::MulIOp>(
             loc,
-            b.createOrFold<arith::MulIOp>(loc, shape.rowsPerBlock, channels),
+            b.createOrFold<arith::MulIOp>(loc, geometry.shape.rowsPerBlock,
+                                          channels),
             indexConstant(b, loc, elementBytes)),
         indexConstant(b, loc, kPartialsBytes));
     Value fits = b.createOrFold<arith::CmpIOp>(
-        loc, arith::CmpIPredicate::ule, bytes,
+        loc, arith::CmpIPredicate::ule, geometry.cacheBytes,
         indexConstant(b, loc, maxRowCacheBytes));
     if (std::optional<int64_t> known = getConstantIntValue(fits)) {
-      emitNormLaunch(b, loc, norm, x, gamma, beta, y, rows, channels, width,
+      emitNormLaunch(b, loc, norm, x, gamma, beta, y, geometry, width,
                      *known != 0);
       return;
     }
     auto ifFits = scf::IfOp::create(b, loc, fits, /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&ifFits.getThenRegion().front());
-    emitNormLaunch(b, loc, norm, x, gamma, beta, y, rows, channels, width,
-                   true);
+    emitNormLaunch(b, loc, norm, x, gamma, beta, y, geometry, width, true);
     b.setInsertionPointToStart(&ifFits.getElseRegion().front());
-    emitNormLaunch(b, loc, norm, x, gamma, beta, y, rows, channels, width,
-                   false);
+    emitNormLaunch(b, loc, norm, x, gamma, beta, y, geometry, width, false);
   });
 }
 
