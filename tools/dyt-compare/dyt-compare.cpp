@@ -47,25 +47,29 @@ using namespace mlir;
 using namespace mlir::dyt;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+// The tool's own options: --help lists these, not the hundreds LLVM
+// registers (those are hidden, and still parse).
+static cl::OptionCategory compareCategory("dyt-compare options");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::cat(compareCategory), cl::Required,
                                       cl::desc("<model.mlir>"));
 static cl::opt<std::string>
-    entry("e", cl::desc("The function to compare (default: the only public "
+    entry("e", cl::cat(compareCategory), cl::desc("The function to compare (default: the only public "
                         "function with a body)"),
           cl::value_desc("FUNC"));
-static cl::opt<std::string> target("target",
+static cl::opt<std::string> target("target", cl::cat(compareCategory),
                                    cl::desc("Code generation target: cpu or "
                                             "nvvm"),
                                    cl::init("cpu"));
-static cl::opt<bool> json("json", cl::desc("End with one JSON object"));
-static cl::opt<unsigned> bench("bench",
+static cl::opt<bool> json("json", cl::cat(compareCategory), cl::desc("End with one JSON object"));
+static cl::opt<unsigned> bench("bench", cl::cat(compareCategory),
                                cl::desc("Time N calls of each variant on "
                                         "seeded random inputs"),
                                cl::value_desc("N"), cl::init(0));
-static cl::opt<unsigned> seed("seed", cl::desc("Seed of the --bench inputs"),
+static cl::opt<unsigned> seed("seed", cl::cat(compareCategory), cl::desc("Seed of the --bench inputs"),
                               cl::init(1));
 static cl::opt<std::string> replaceOptions(
-    "replace-options",
+    "replace-options", cl::cat(compareCategory),
     cl::desc("Options of dyt-replace-norms for the dyt variant, e.g. "
              "\"alpha-attn=0.8 alpha-ffn=0.2\""),
     cl::init(""));
@@ -280,6 +284,7 @@ std::string jsonNumber(std::optional<int64_t> value) {
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   registerAllPasses();
+  cl::HideUnrelatedOptions(compareCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "dyt-compare: one model with its norms, and the same with Dynamic Tanh, "

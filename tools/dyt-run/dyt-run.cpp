@@ -52,37 +52,41 @@ using namespace mlir;
 using namespace mlir::dyt;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
+// The tool's own options: --help lists these, not the hundreds LLVM
+// registers (those are hidden, and still parse).
+static cl::OptionCategory runCategory("dyt-run options");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::cat(runCategory), cl::desc("<input.mlir>"),
                                       cl::Required);
-static cl::opt<std::string> entry("e", cl::desc("The function to run"),
+static cl::opt<std::string> entry("e", cl::cat(runCategory), cl::desc("The function to run"),
                                   cl::value_desc("FUNC"), cl::Required);
 static cl::list<std::string>
-    inputs("input", cl::desc("A .npy file per argument, in order"),
+    inputs("input", cl::cat(runCategory), cl::desc("A .npy file per argument, in order"),
            cl::value_desc("A.npy"));
 static cl::list<std::string>
-    outputs("output", cl::desc("A .npy file per result, in order"),
+    outputs("output", cl::cat(runCategory), cl::desc("A .npy file per result, in order"),
             cl::value_desc("OUT.npy"));
-static cl::opt<bool> randomInputs("random",
+static cl::opt<bool> randomInputs("random", cl::cat(runCategory),
                             cl::desc("Seeded random inputs from the "
                                      "signature (static shapes only)"));
-static cl::opt<unsigned> seed("seed", cl::desc("Seed for --random"),
+static cl::opt<unsigned> seed("seed", cl::cat(runCategory), cl::desc("Seed for --random"),
                               cl::init(0));
-static cl::opt<unsigned> bench("bench",
+static cl::opt<unsigned> bench("bench", cl::cat(runCategory),
                                cl::desc("Time N runs after a warm-up"),
                                cl::value_desc("N"), cl::init(0));
-static cl::opt<bool> json("json", cl::desc("With --bench: end with one JSON "
+static cl::opt<bool> json("json", cl::cat(runCategory), cl::desc("With --bench: end with one JSON "
                                            "line"));
 static cl::opt<bool>
-    check("check", cl::desc("Also run dyt-cpu-reference-pipeline and fail "
+    check("check", cl::cat(runCategory), cl::desc("Also run dyt-cpu-reference-pipeline and fail "
                             "if the results differ beyond --rtol/--atol"));
-static cl::opt<double> relTolerance("rtol", cl::desc("--check relative tolerance "
+static cl::opt<double> relTolerance("rtol", cl::cat(runCategory), cl::desc("--check relative tolerance "
                                              "(default: by element type)"),
                             cl::init(-1));
-static cl::opt<double> absTolerance("atol", cl::desc("--check absolute tolerance "
+static cl::opt<double> absTolerance("atol", cl::cat(runCategory), cl::desc("--check absolute tolerance "
                                              "(default: by element type)"),
                             cl::init(-1));
 static cl::opt<std::string> pipeline(
-    "pipeline",
+    "pipeline", cl::cat(runCategory),
     cl::desc("A textual pass pipeline to use instead of dyt-cpu-pipeline "
              "(dyt-nvvm-pipeline with --device gpu), e.g. "
              "'dyt-cpu-pipeline{vector-bits=256}', "
@@ -90,7 +94,7 @@ static cl::opt<std::string> pipeline(
              "'dyt-nvvm-pipeline{fast-tanh=true}'"),
     cl::init(""));
 static cl::opt<std::string>
-    deviceName("device",
+    deviceName("device", cl::cat(runCategory),
                cl::desc("Where FUNC runs: cpu (default) or gpu (CUDA: "
                         "dyt-nvvm-pipeline, data in device memory)"),
                cl::value_desc("cpu|gpu"), cl::init("cpu"));
@@ -347,7 +351,7 @@ int main(int argc, char **argv) {
     other->setHiddenFlag(cl::ReallyHidden);
   }
   static cl::opt<unsigned> threadLimit(
-      "threads",
+      "threads", cl::cat(runCategory),
       cl::desc("Threads to use (default: the machine's); above 1 the outer "
                "loops run on OpenMP"),
       cl::value_desc("N"), cl::init(0));
@@ -356,6 +360,7 @@ int main(int argc, char **argv) {
   // differs from the input's) prints its message with puts() and aborts;
   // unbuffered, the message survives the abort even through a pipe.
   std::setvbuf(stdout, nullptr, _IONBF, 0);
+  cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "dyt-run: JIT-run a function on numpy data\n");
   if (deviceName != "cpu" && deviceName != "gpu")
