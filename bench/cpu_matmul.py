@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Matmul and matmul+DyT on one CPU thread, every peer in the same run.
 
-  /usr/bin/python3 bench/cpu_matmul.py [--iterations N] [--out DIR]
+  /usr/bin/python3 bench/cpu_matmul.py [--iterations N] [--rounds R] [--out DIR]
+                                       [--shapes 197x768x3072,...]
 
 For each shape (M x K x N, f32) it measures:
   - numpy's matmul on OpenBLAS (Debian's python3-numpy with
@@ -134,40 +135,61 @@ def main():
     p.add_argument("--build", default=os.path.join(root, "build"))
     p.add_argument("--iree-bin", default=os.path.join(here, ".venv", "bin"))
     p.add_argument("--out", default=os.path.join(here, "results"))
+    p.add_argument("--rounds", type=int, default=3,
+                   help="interleaved rounds of every contender (median)")
+    p.add_argument("--shapes", default=None,
+                   help="only these MxKxN, comma-separated")
     opts = p.parse_args()
     dyt_run = os.path.join(opts.build, "bin", "dyt-run")
     dyt_opt = os.path.join(opts.build, "bin", "dyt-opt")
 
     results, errors = [], {}
     with tempfile.TemporaryDirectory() as tmp:
-        for m, k, n in SHAPES:
+        shapes = SHAPES
+        if opts.shapes:
+            shapes = [tuple(map(int, x.split("x"))) for x in opts.shapes.split(",")]
+        for m, k, n in shapes:
             row = {"shape": f"{m}x{k}x{n}", "gflop": 2 * m * k * n / 1e9}
             # Fewer runs of the largest shape keep the whole run in minutes.
             its = max(2, opts.iterations // 2) if m * k * n > 2 ** 32 else opts.iterations
-            row["openblas_s"] = numpy_matmul(m, k, n, its)
             paths = {}
             for variant in ("matmul", "matmul_dyt", "matmul_layer_norm"):
                 paths[variant] = os.path.join(tmp, f"{variant}.mlir")
                 with open(paths[variant], "w") as f:
                     f.write(mlir_for(variant, m, k, n))
-            row["matmul_s"] = ours(dyt_run, paths["matmul"], its)
-            row["matmul_dyt_fused_s"] = ours(dyt_run, paths["matmul_dyt"], its)
-            row["matmul_dyt_unfused_s"] = ours(
-                dyt_run, paths["matmul_dyt"], its,
-                "dyt-cpu-pipeline{fuse-matmul=false}")
-            row["matmul_layer_norm_s"] = ours(dyt_run,
-                                              paths["matmul_layer_norm"], its)
             prenorm = os.path.join(tmp, "dyt_matmul.mlir")
             with open(prenorm, "w") as f:
                 f.write(mlir_for("dyt_matmul", m, k, n))
-            row["dyt_matmul_prologue_s"] = ours(dyt_run, prenorm, its)
             folded = os.path.join(tmp, "dyt_matmul_folded.mlir")
             subprocess.run([dyt_opt, prenorm, "--dyt-outline-weight-folding",
                             "-o", folded], check=True)
-            row["dyt_matmul_folded_s"] = ours(dyt_run, folded, its,
-                                              entry="f_folded")
-            row["fold_weights_s"] = ours(dyt_run, folded, its,
-                                         entry="f_fold_weights")
+            contenders = {
+                "openblas_s": lambda: numpy_matmul(m, k, n, its),
+                "matmul_s": lambda: ours(dyt_run, paths["matmul"], its),
+                "matmul_dyt_fused_s": lambda: ours(dyt_run, paths["matmul_dyt"],
+                                                   its),
+                "matmul_dyt_unfused_s": lambda: ours(
+                    dyt_run, paths["matmul_dyt"], its,
+                    "dyt-cpu-pipeline{fuse-matmul=false}"),
+                "matmul_layer_norm_s": lambda: ours(
+                    dyt_run, paths["matmul_layer_norm"], its),
+                "dyt_matmul_prologue_s": lambda: ours(dyt_run, prenorm, its),
+                "dyt_matmul_folded_s": lambda: ours(dyt_run, folded, its,
+                                                    entry="f_folded"),
+                "fold_weights_s": lambda: ours(dyt_run, folded, its,
+                                               entry="f_fold_weights"),
+            }
+            # Each contender's median of `its` runs, taken once per round with
+            # the rounds interleaved: a burst of load from a neighbour on a
+            # shared machine then lands in one round of every contender, not
+            # in all the runs of one; the figure is the median over rounds.
+            per_round = {key: [] for key in contenders}
+            for _ in range(opts.rounds):
+                for key, measure in contenders.items():
+                    per_round[key].append(measure())
+            for key, times in per_round.items():
+                row[key] = sorted(times)[len(times) // 2]
+            row["rounds"] = per_round
             for variant in ("matmul", "matmul_dyt"):
                 try:
                     row[f"iree_{variant}_s"] = iree(
