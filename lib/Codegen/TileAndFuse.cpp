@@ -83,8 +83,19 @@ bool isFusableProducer(Operation *op) {
         return t == IteratorType::reduction;
       }))
     return false;
-  return llvm::all_of(op->getUsers(), [](Operation *user) {
-    return isTensorLinalgOp(user) && !isContraction(user);
+  return llvm::all_of(op->getUses(), [](OpOperand &use) {
+    auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!user || !isTensorLinalgOp(user) || isContraction(user))
+      return false;
+    // Read through a map that ignores one of the user's outer (row-tiled)
+    // loops, every row tile would need the same slice of it, and fusion would
+    // recompute that slice per row: a channel vector like gamma is computed
+    // once instead.
+    AffineMap map = user.getMatchingIndexingMap(&use);
+    for (unsigned loop = 0, e = user.getNumLoops(); loop + 1 < e; ++loop)
+      if (!map.isFunctionOfDim(loop))
+        return false;
+    return true;
   });
 }
 
@@ -132,6 +143,56 @@ LogicalResult fuseElementwise(Operation *root) {
                producer.getNumLoops() == consumer.getNumLoops();
       });
   return applyPatternsGreedily(root, std::move(patterns));
+}
+
+/// Step 0b: a 16-bit input that `op` reads through a broadcast (gamma or
+/// beta of a bf16/f16 DyT or norm: the same channel vector for every row) and
+/// only widens to f32 is widened once, by a linalg.generic of its own before
+/// `op`, which then reads f32. Without a conversion instruction for 16-bit
+/// floats (AVX2 has none for bf16) each widening is two vector instructions,
+/// per element and per row; this way they run once per channel. Inputs read
+/// at every point of the iteration space (the activation) are left alone:
+/// widening them up front would only add a pass over memory.
+void widenBroadcastInputs(RewriterBase &rewriter, linalg::GenericOp op) {
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto type = dyn_cast<RankedTensorType>(input->get().getType());
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (!type || type.getElementTypeBitWidth() != 16 ||
+        !map.isProjectedPermutation() || map.getNumResults() >= map.getNumDims())
+      continue;
+    BlockArgument arg = op.getMatchingBlockArgument(input);
+    Type wide;
+    bool onlyWidened = !arg.use_empty() &&
+                       llvm::all_of(arg.getUsers(), [&](Operation *user) {
+      auto ext = dyn_cast<arith::ExtFOp>(user);
+      if (!ext || (wide && ext.getType() != wide))
+        return false;
+      wide = ext.getType();
+      return true;
+    });
+    if (!onlyWidened)
+      continue;
+    Location loc = input->get().getLoc();
+    rewriter.setInsertionPoint(op);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, input->get());
+    Value init = tensor::EmptyOp::create(rewriter, loc, sizes, wide);
+    AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
+    auto widened = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), ValueRange{input->get()},
+        ValueRange{init}, ArrayRef<AffineMap>{identity, identity},
+        SmallVector<IteratorType>(type.getRank(), IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value ext = arith::ExtFOp::create(b, l, wide, args[0]);
+          linalg::YieldOp::create(b, l, ext);
+        });
+    rewriter.modifyOpInPlace(op, [&] {
+      input->set(widened.getResult(0));
+      arg.setType(wide);
+    });
+    for (Operation *ext : llvm::make_early_inc_range(arg.getUsers()))
+      rewriter.replaceOp(ext, arg);
+  }
 }
 
 /// Step 1: tiles `root` in an scf.forall and fuses the producers in
@@ -239,6 +300,14 @@ struct DytCpuTileAndFusePass
 
     if (failed(fuseElementwise(func)))
       return signalPassFailure();
+    SmallVector<linalg::GenericOp> generics;
+    func.walk([&](linalg::GenericOp op) {
+      if (op.hasPureTensorSemantics() && !isContraction(op) &&
+          !op->getParentOfType<LoopLikeOpInterface>())
+        generics.push_back(op);
+    });
+    for (linalg::GenericOp op : generics)
+      widenBroadcastInputs(rewriter, op);
 
     // Step 1. Roots, last first, so that a root's producers are still whole
     // when it fuses them.

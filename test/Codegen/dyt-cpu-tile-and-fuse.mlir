@@ -195,3 +195,88 @@ func.func @rms_norm_rank1(%x: tensor<1031xf32>, %g: tensor<1031xf32>) -> tensor<
   %y = dyt.rms_norm %x gamma(%g : tensor<1031xf32>) : tensor<1031xf32> -> tensor<1031xf32>
   return %y : tensor<1031xf32>
 }
+
+// -----
+
+// bf16 gamma and beta, the same channel vectors for every row, are widened
+// to f32 once, before the row loop (which then reads f32), instead of once
+// per element and row; the widening is not fused back into the row loop.
+// The activation, read once per element, is widened in place.
+// CHECK-LABEL: func @dyt_bf16_channels_widened_once
+// CHECK-SAME:    (%[[X:.*]]: tensor<8x768xbf16>, %{{.*}}: f32, %[[G:.*]]: tensor<768xbf16>, %[[B:.*]]: tensor<768xbf16>)
+// CHECK:         %[[GW:.*]] = scf.for {{.*}} -> (tensor<768xf32>)
+// CHECK:           tensor.extract_slice %[[G]]
+// CHECK:           linalg.generic
+// CHECK:             arith.extf %{{.*}} : bf16 to f32
+// CHECK:         %[[BW:.*]] = scf.for {{.*}} -> (tensor<768xf32>)
+// CHECK:           tensor.extract_slice %[[B]]
+// CHECK:         scf.forall
+// CHECK:           scf.for
+// CHECK-DAG:         tensor.extract_slice %[[GW]]
+// CHECK-DAG:         tensor.extract_slice %[[BW]]
+// CHECK:             linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x64xbf16>, tensor<64xf32>, tensor<64xf32>)
+// CHECK-NEXT:        ^bb0(%{{.*}}: bf16, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: bf16):
+// CHECK-COUNT-1:       arith.extf
+// CHECK-NOT:           arith.extf
+// CHECK:               linalg.yield
+func.func @dyt_bf16_channels_widened_once(%x: tensor<8x768xbf16>, %a: f32, %g: tensor<768xbf16>, %b: tensor<768xbf16>) -> tensor<8x768xbf16> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<768xbf16>) beta(%b : tensor<768xbf16>) : tensor<8x768xbf16> -> tensor<8x768xbf16>
+  return %y : tensor<8x768xbf16>
+}
+
+// -----
+
+// Negative: a 16-bit broadcast input with a use other than its widening
+// (here compared as bf16) is read as it is; so is an f32 one.
+// CHECK-LABEL: func @bf16_channel_used_narrow
+// CHECK-NOT:     linalg.generic
+// CHECK:         scf.forall
+// CHECK:             linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x64xf32>, tensor<64xbf16>)
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#chan = affine_map<(d0, d1) -> (d1)>
+func.func @bf16_channel_used_narrow(%x: tensor<8x768xf32>, %s: tensor<768xbf16>) -> tensor<8x768xf32> {
+  %e = tensor.empty() : tensor<8x768xf32>
+  %z = linalg.generic {indexing_maps = [#id2, #chan, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s : tensor<8x768xf32>, tensor<768xbf16>) outs(%e : tensor<8x768xf32>) {
+  ^bb0(%v: f32, %w: bf16, %o: f32):
+    %zero = arith.constant 0.0 : bf16
+    %neg = arith.cmpf olt, %w, %zero : bf16
+    %wide = arith.extf %w : bf16 to f32
+    %m = arith.mulf %v, %wide : f32
+    %r = arith.select %neg, %v, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<8x768xf32>
+  return %z : tensor<8x768xf32>
+}
+
+// -----
+
+// A producer that its consumer reads through a broadcast along the row
+// loop (a computed channel vector) would be recomputed for every row if it
+// were fused; it runs once, before the row loop.
+// CHECK-LABEL: func @broadcast_producer_not_fused
+// CHECK:         %[[S:.*]] = scf.for {{.*}} -> (tensor<768xf32>)
+// CHECK:           math.exp
+// CHECK:         scf.forall
+// CHECK-NOT:       math.exp
+// CHECK:             tensor.extract_slice %[[S]]
+// CHECK:           scf.forall.in_parallel
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#chan = affine_map<(d0, d1) -> (d1)>
+func.func @broadcast_producer_not_fused(%x: tensor<8x768xf32>, %g: tensor<768xf32>) -> tensor<8x768xf32> {
+  %e1 = tensor.empty() : tensor<768xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%g : tensor<768xf32>) outs(%e1 : tensor<768xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = math.exp %v : f32
+    linalg.yield %r : f32
+  } -> tensor<768xf32>
+  %e = tensor.empty() : tensor<8x768xf32>
+  %z = linalg.generic {indexing_maps = [#id2, #chan, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s : tensor<8x768xf32>, tensor<768xf32>) outs(%e : tensor<8x768xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %m = arith.mulf %v, %w : f32
+    linalg.yield %m : f32
+  } -> tensor<8x768xf32>
+  return %z : tensor<8x768xf32>
+}

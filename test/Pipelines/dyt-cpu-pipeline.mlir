@@ -29,11 +29,17 @@ func.func @dyt(%x: tensor<8x768xf32>, %a: f32, %g: tensor<768xf32>, %b: tensor<7
 }
 
 // A norm: no allocation per row (the statistics stay in registers), a
-// horizontal reduction per vector step.
+// horizontal reduction per row. Two allocations before the first loop: the
+// result, and bf16 gamma widened to f32 once (freed after the row loop).
 // FAST-LABEL: llvm.func @rms_norm
 // FAST:         llvm.call @malloc
+// FAST:         llvm.call @malloc
+// FAST-NOT:     llvm.call @malloc
+// FAST:         llvm.br
 // FAST-NOT:     llvm.call @malloc
 // FAST:         llvm.intr.vector.reduce.fadd
+// FAST-NOT:     llvm.call @malloc
+// FAST:         llvm.call @free
 // FAST-NOT:     llvm.call @free
 // FAST:         llvm.return
 func.func @rms_norm(%x: tensor<?x4096xbf16>, %g: tensor<4096xbf16>) -> tensor<?x4096xbf16> {

@@ -12,12 +12,19 @@ def DytCpuTileAndFusePass
   let description = [{
     The loop-nest half of `dyt-cpu-pipeline`, on tensors:
 
+    0. A 16-bit input that an op reads through a broadcast (the gamma or
+       beta of a bf16/f16 DyT or norm: the same channel vector for every row)
+       and only widens to f32 is widened once, by a linalg.generic of its own
+       before the op: two vector instructions per channel instead of per
+       element and row on hosts without 16-bit float conversions.
     1. Every *root* (a linalg op whose result leaves its fusion group: it is
        returned, or consumed by a non-linalg op or by a contraction) whose
        loops are all parallel but the innermost is tiled row by row (tile
        size 1 on every loop but the innermost) in an `scf.forall`, and its
-       producers (any non-contraction linalg op consumed only by such ops, and
-       fills) are fused into the loop. A norm's reductions, row statistics and
+       producers (any non-contraction linalg op consumed only by such ops,
+       through maps that use every outer loop, and fills) are fused into the
+       loop; a producer read through a broadcast along the rows would be
+       recomputed for every row, so it runs once, before the loop. A norm's reductions, row statistics and
        normalisation then run per row while the row is in cache, and rows are
        independent units of work for threads.
        Contractions (matmul, batch_matmul, transposed forms, contraction
