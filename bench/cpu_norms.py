@@ -3,21 +3,27 @@
 against the peers a user would pick instead.
 
 For every shape and element type:
-  - memcpy of the same bytes (the kernel's input size), the bandwidth bound;
+  - memcpy of the same bytes (the kernel's output, here the size of its
+    input), the bandwidth bound: timed after every run of each kernel, in
+    the same process, by dyt-run --bench (copy_ratio) and by the gcc peer;
   - dyt-mlir: dyt-run --bench on the op alone (dyt-cpu-pipeline);
   - the plain C loop of each op, gcc -O3 -march=native -ffast-math;
   - IREE (llvm-cpu, one thread) on the same linalg IR dyt-opt lowers the op
     to, when bench/setup_peers.sh has installed it into bench/.venv;
   - PyTorch eager and torch.compile (Inductor), one thread, with the Python
-    that has torch (bench/setup_peers.sh --with-torch puts it in bench/.venv).
+    that has torch (bench/setup_peers.sh --with-torch, or the project's .venv).
 A peer that is not installed is listed with the error, not dropped.
 
-Every figure is reported as a ratio to memcpy measured in the same run
-(higher is faster; 1.0 = memcpy speed). Writes a Markdown table to stdout,
-and with --out DIR also results.json and (if matplotlib is there) a plot.
+"dyt-mlir / memcpy" is the median over runs of (memcpy time / kernel time),
+each pair back to back (higher is faster; 1.0 = memcpy speed); "vs gcc" is
+our ratio over gcc's, each measured that way; "vs IREE / torch" are their
+times over ours. dyt-mlir and gcc run in --rounds interleaved rounds
+(medians over rounds), IREE and PyTorch once. Writes a Markdown table to
+stdout, and with --out DIR also cpu_norms.json and (if matplotlib is there)
+a plot.
 
   python3 bench/cpu_norms.py [--build build] [--iterations 20] [--quick]
-                             [--out bench/results]
+                             [--rounds 3] [--out bench/results]
 """
 import argparse
 import json
@@ -146,10 +152,20 @@ def main():
     p.add_argument("--quick", action="store_true",
                    help="only 4096x4096, fewer iterations")
     p.add_argument("--out", default=None)
+    p.add_argument("--rounds", type=int, default=3,
+                   help="interleaved rounds of memcpy, dyt-mlir and gcc "
+                        "(median over rounds)")
     p.add_argument("--iree-bin", default=os.path.join(here, ".venv", "bin"))
-    p.add_argument("--torch-python",
-                   default=os.path.join(here, ".venv", "bin", "python"))
+    p.add_argument("--torch-python", default=None,
+                   help="a Python with torch (default: bench/.venv's if it "
+                        "has torch, else the project's .venv from "
+                        "scripts/setup.sh)")
     opts = p.parse_args()
+    if opts.torch_python is None:
+        candidates = [os.path.join(here, ".venv", "bin", "python"),
+                      os.path.join(root, ".venv", "bin", "python")]
+        opts.torch_python = next(
+            (c for c in candidates if torch_error(c) is None), candidates[0])
     shapes = [s for s in SHAPES if s[2] == "4096x4096"] if opts.quick else SHAPES
     iterations = 5 if opts.quick else opts.iterations
 
@@ -166,22 +182,46 @@ def main():
                         "-lm"], check=True)
         for rows, cols, label in shapes:
             for dtype in DTYPES:
-                memcpy = run_json([peer, "memcpy", str(rows), str(cols), dtype,
-                                   str(iterations)])["median_s"]
+                paths = {}
                 for op in OPS:
-                    path = os.path.join(tmp, f"{op}.mlir")
-                    with open(path, "w") as f:
+                    paths[op] = os.path.join(tmp, f"{op}.mlir")
+                    with open(paths[op], "w") as f:
                         f.write(mlir_for(op, rows, cols, dtype))
-                    ours = run_json([dyt_run, path, "-e", "f", "--random",
-                                     "--bench", str(iterations), "--threads",
-                                     "1", "--json"])["median_s"]
-                    gcc = run_json([peer, op, str(rows), str(cols), dtype,
-                                    str(iterations)])["median_s"]
+                # dyt-mlir and gcc (the close contenders) once per round, the
+                # rounds interleaved, each timing a memcpy of the bytes it
+                # writes after every run (copy_ratio: the median over runs of
+                # memcpy time / kernel time). A burst of load from a neighbour
+                # on a shared machine then slows both halves of a pair, and
+                # lands in one round rather than in every run of one
+                # contender. Figures: medians over rounds. IREE and PyTorch,
+                # further behind, are timed once.
+                runs = {(op, who): [] for op in OPS for who in ("ours", "gcc")}
+                for _ in range(opts.rounds):
+                    for op in OPS:
+                        runs[op, "ours"].append(run_json(
+                            [dyt_run, paths[op], "-e", "f", "--random",
+                             "--bench", str(iterations), "--threads", "1",
+                             "--json"]))
+                        runs[op, "gcc"].append(run_json(
+                            [peer, op, str(rows), str(cols), dtype,
+                             str(iterations)]))
+
+                def median(op, who, key):
+                    values = sorted(r[key] for r in runs[op, who])
+                    return values[len(values) // 2]
+                for op in OPS:
+                    ours = median(op, "ours", "median_s")
+                    gcc = median(op, "gcc", "median_s")
+                    memcpy = median(op, "ours", "copy_median_s")
                     row = {"op": op, "shape": label, "dtype": dtype,
                            "memcpy_s": memcpy, "dyt_mlir_s": ours,
-                           "gcc_s": gcc}
+                           "copy_ratio": median(op, "ours", "copy_ratio"),
+                           "gcc_s": gcc,
+                           "gcc_copy_ratio": median(op, "gcc", "copy_ratio"),
+                           "rounds": {"dyt_mlir": runs[op, "ours"],
+                                      "gcc": runs[op, "gcc"]}}
                     if iree_available:
-                        row["iree_s"] = iree.measure(op, path, rows, cols,
+                        row["iree_s"] = iree.measure(op, paths[op], rows, cols,
                                                      dtype, iterations)
                     if not torch_failure:
                         t = run_json([opts.torch_python,
@@ -208,7 +248,8 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['op']} | {r['shape']} | {r['dtype']} | "
-              f"{r['memcpy_s'] / r['dyt_mlir_s']:.2f} | {vs(r, 'gcc_s')} | "
+              f"{r['copy_ratio']:.2f} | "
+              f"{r['copy_ratio'] / r['gcc_copy_ratio']:.2f}x | "
               f"{vs(r, 'iree_s')} | {vs(r, 'torch_eager_s')} | "
               f"{vs(r, 'torch_compile_s')} | "
               f"{r['dyt_mlir_s'] * 1e3:.2f} | {r['memcpy_s'] * 1e3:.2f} |")
@@ -231,10 +272,9 @@ def main():
         x = range(len(results))
         fig, ax = plt.subplots(figsize=(max(8, len(results) * 0.7), 4.5))
         ax.bar([i - 0.27 for i in x],
-               [r["memcpy_s"] / r["dyt_mlir_s"] for r in results], 0.27,
-               label="dyt-mlir")
+               [r["copy_ratio"] for r in results], 0.27, label="dyt-mlir")
         ax.bar([i for i in x],
-               [r["memcpy_s"] / r["gcc_s"] for r in results], 0.27,
+               [r["gcc_copy_ratio"] for r in results], 0.27,
                label="gcc -O3 -march=native -ffast-math")
         if all("iree_s" in r for r in results):
             ax.bar([i + 0.27 for i in x],

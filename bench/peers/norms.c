@@ -4,7 +4,10 @@
 // plain C loops a user would write, compiled with gcc -O3 -march=native
 // -ffast-math (which lets gcc call glibc's vector tanhf). DTYPE f32 or bf16
 // (bf16 loaded/stored as 16-bit, computed in f32). Prints one JSON line
-// {"median_s": ..., "min_s": ...}.
+// {"median_s": ..., "min_s": ..., "copy_median_s": ..., "copy_ratio": ...}:
+// after each run of OP, a memcpy of the bytes it writes is timed too, and
+// copy_ratio is the median over runs of memcpy time / OP time, as dyt-run
+// --bench measures its own (interleaved, the pairs share the machine's load).
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,6 +91,10 @@ int main(int argc, char **argv) {
   memset(y, 0, bytes);
   for (long c = 0; c < C; c++) { g[c] = 1.0f + c % 7 * 0.01f; b[c] = 0.01f * (c % 5); }
   double *t = malloc(sizeof(double) * (n + 1));
+  double *tc = malloc(sizeof(double) * (n + 1)), *ratio = malloc(sizeof(double) * (n + 1));
+  char *cf = malloc(bytes), *ct = malloc(bytes);
+  memset(cf, 1, bytes);
+  memset(ct, 0, bytes);
   for (int i = -1; i < n; i++) {  // one warm-up run
     double s = now();
     if (!strcmp(op, "memcpy")) memcpy(y, x, bytes);
@@ -98,11 +105,21 @@ int main(int argc, char **argv) {
     else if (!strcmp(op, "rms_norm") && bf16) rms_uint16_t((uint16_t *)x, g, (uint16_t *)y, R, C);
     else if (!strcmp(op, "rms_norm")) rms_float((float *)x, g, (float *)y, R, C);
     else { fprintf(stderr, "unknown op %s\n", op); return 2; }
-    if (i >= 0) t[i] = now() - s;
+    double e = now();
+    memcpy(ct, cf, bytes);
+    double c = now() - e;
+    if (i >= 0) {
+      t[i] = e - s;
+      tc[i] = c;
+      ratio[i] = c / t[i];
+    }
   }
   qsort(t, n, sizeof(double), cmp);
-  volatile char sink = y[bytes / 3];
+  qsort(tc, n, sizeof(double), cmp);
+  qsort(ratio, n, sizeof(double), cmp);
+  volatile char sink = y[bytes / 3] + ct[bytes / 5];
   (void)sink;
-  printf("{\"median_s\": %.9g, \"min_s\": %.9g}\n", t[n / 2], t[0]);
+  printf("{\"median_s\": %.9g, \"min_s\": %.9g, \"copy_median_s\": %.9g, "
+         "\"copy_ratio\": %.9g}\n", t[n / 2], t[0], tc[n / 2], ratio[n / 2]);
   return 0;
 }

@@ -157,7 +157,8 @@ void widenBroadcastInputs(RewriterBase &rewriter, linalg::GenericOp op) {
   for (OpOperand *input : op.getDpsInputOperands()) {
     auto type = dyn_cast<RankedTensorType>(input->get().getType());
     AffineMap map = op.getMatchingIndexingMap(input);
-    if (!type || type.getElementTypeBitWidth() != 16 ||
+    if (!type || !isa<FloatType>(type.getElementType()) ||
+        type.getElementTypeBitWidth() != 16 ||
         !map.isProjectedPermutation() || map.getNumResults() >= map.getNumDims())
       continue;
     BlockArgument arg = op.getMatchingBlockArgument(input);

@@ -774,22 +774,39 @@ BenchTiming mlir::dyt::summarizeTimes(std::vector<double> seconds) {
 
 FailureOr<BenchTiming> JitFunction::bench(ArrayRef<HostValue> args,
                                           unsigned iterations,
-                                          std::string &error) {
+                                          std::string &error,
+                                          llvm::function_ref<void()> peer) {
   Invocation invocation(name, arguments, results, *engine,
                         getCallMemory(device));
   if (failed(invocation.pass(args, error)))
     return failure();
-  std::vector<double> seconds;
+  std::vector<double> seconds, peerSeconds, ratios;
+  if (peer)
+    peer(); // Its warm-up, as the call had one.
   for (unsigned i = 0; i < iterations; ++i) {
     double s = 0;
     if (failed(invocation.invoke(&s, error)) ||
         failed(invocation.takeResults(nullptr, error)))
       return failure();
     seconds.push_back(s);
+    if (peer) {
+      auto start = std::chrono::steady_clock::now();
+      peer();
+      double p = std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+      peerSeconds.push_back(p);
+      ratios.push_back(p / std::max(s, 1e-12));
+    }
   }
   if (failed(invocation.releaseArguments(error)))
     return failure();
-  return summarizeTimes(std::move(seconds));
+  BenchTiming timing = summarizeTimes(std::move(seconds));
+  if (peer) {
+    timing.peerMedianSeconds = summarizeTimes(std::move(peerSeconds)).medianSeconds;
+    timing.peerRatio = summarizeTimes(std::move(ratios)).medianSeconds;
+  }
+  return timing;
 }
 
 FailureOr<BenchTiming> mlir::dyt::benchDeviceCopy(uint64_t bytes,

@@ -11,10 +11,20 @@
 // RUN: dyt-run %s -e floats --input %t/h.npy --input %t/b.npy --output %t/f0.npy --output %t/f1.npy
 // RUN: %python -c "import numpy as np; a, b = np.load('%t/f0.npy'), np.load('%t/f1.npy'); f = lambda v: ' '.join(map(str, v.ravel().tolist())); print(a.dtype, f(a), '|', b.dtype, f(b))" | FileCheck %s --check-prefix=FLOATS
 // RUN: dyt-run %s -e ints --random --check | FileCheck %s --check-prefix=CHECK3
+// --bench: the timed calls and, after each, a memcpy of the bytes the call
+// writes (its tensor results: 2x3 i32 + 1 i64 = 32 bytes); a function with
+// only a scalar result has no such peer.
+// RUN: dyt-run %s -e ints --random --bench 3 --json | FileCheck %s --check-prefix=BENCH
+// RUN: dyt-run %s -e scalar --random --bench 2 --threads 1 --json | FileCheck %s --check-prefix=NOCOPY
 
 // INTS: int32 (2, 3) 7 8 9 10 11 12 | int64 14 | int64 () 21
 // FLOATS: float16 3.0 -4.5 | float32 2.0 6.0
 // CHECK3-COUNT-3: check: result #{{[0-2]}}
+// BENCH: bench: @ints: median {{[0-9.]+}} ms, min {{[0-9.]+}} ms over 3 runs, {{[0-9]+}} thread(s)
+// BENCH-NEXT: bench: memcpy of the 32 result bytes, after each call: median {{[0-9.]+}} ms (memcpy/call, median of the pairs {{[0-9.]+}})
+// BENCH-NEXT: {"function": "ints", "median_s": {{[0-9.e+-]+}}, "min_s": {{[0-9.e+-]+}}, "iterations": 3, "threads": {{[0-9]+}}, "copy_median_s": {{[0-9.e+-]+}}, "copy_ratio": {{[0-9.e+-]+}}}
+// NOCOPY-NOT: memcpy
+// NOCOPY: {"function": "scalar", {{.*}}"iterations": 2, "threads": 1, "copy_median_s": null, "copy_ratio": null}
 
 func.func @ints(%x: tensor<2x3xi32>, %k: i64) -> (tensor<2x3xi32>, tensor<1xi64>, i64) {
   %k32 = arith.trunci %k : i64 to i32
@@ -43,4 +53,9 @@ func.func @annotated(%x: tensor<4xf32>, %alpha: f32 {dyt.alpha_init = 5.000000e-
   %b = arith.constant dense<0.0> : tensor<4xf32>
   %y = dyt.dyt %x alpha(%alpha : f32) gamma(%g : tensor<4xf32>) beta(%b : tensor<4xf32>) : tensor<4xf32> -> tensor<4xf32>
   return %y : tensor<4xf32>
+}
+
+func.func @scalar(%x: f32) -> f32 {
+  %y = arith.mulf %x, %x : f32
+  return %y : f32
 }

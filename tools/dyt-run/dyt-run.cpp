@@ -44,6 +44,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <malloc.h>
 #include <random>
 #include <thread>
@@ -497,8 +498,31 @@ int main(int argc, char **argv) {
   }
 
   if (bench) {
+    uint64_t resultBytes = 0;
+    for (auto [spec, result] : llvm::zip(resultSpecs, results))
+      if (spec.isTensor)
+        resultBytes += result.data.size();
+    // The CPU's peer, interleaved with the calls: a memcpy of the bytes the
+    // call writes, between two buffers allocated (and touched) once. A
+    // memory-bound kernel cannot beat moving its output once by much, and
+    // timed in the same iterations it turns a time into a fraction of what
+    // this machine's memory does now, under the same load.
+    std::vector<char> copyFrom, copyTo;
+    std::function<void()> hostCopy;
+    if (device == Device::Cpu && resultBytes) {
+      copyFrom.assign(resultBytes, 1);
+      copyTo.assign(resultBytes, 0);
+      hostCopy = [&] {
+        std::memcpy(copyTo.data(), copyFrom.data(), resultBytes);
+        // The copy's destination is never read: keep the compiler from
+        // dropping it.
+        asm volatile("" : : "r"(copyTo.data()) : "memory");
+      };
+    }
     // The run above was the warm-up.
-    FailureOr<BenchTiming> timing = jit->bench(args, bench, error);
+    FailureOr<BenchTiming> timing =
+        jit->bench(args, bench, error,
+                   hostCopy ? llvm::function_ref<void()>(hostCopy) : nullptr);
     if (failed(timing))
       fail(error);
     llvm::outs() << "bench: @" << entry << ": median "
@@ -516,11 +540,13 @@ int main(int argc, char **argv) {
     // timed on the same device, clocks and load, it turns a time into a
     // fraction of what this GPU can do now (a time alone means little across
     // GPUs and runs).
+    if (timing->peerRatio)
+      llvm::outs() << "bench: memcpy of the " << resultBytes
+                   << " result bytes, after each call: median "
+                   << llvm::format("%.6f", *timing->peerMedianSeconds * 1e3)
+                   << " ms (memcpy/call, median of the pairs "
+                   << llvm::format("%.3f", *timing->peerRatio) << ")\n";
     std::optional<BenchTiming> copy;
-    uint64_t resultBytes = 0;
-    for (auto [spec, result] : llvm::zip(resultSpecs, results))
-      if (spec.isTensor)
-        resultBytes += result.data.size();
     if (device == Device::Gpu && resultBytes) {
       FailureOr<BenchTiming> copyTiming =
           benchDeviceCopy(resultBytes, bench, error);
@@ -542,7 +568,15 @@ int main(int argc, char **argv) {
                    << llvm::format("%.9g", timing->minSeconds)
                    << ", \"iterations\": " << bench;
       if (device == Device::Cpu) {
-        llvm::outs() << ", \"threads\": " << threadCount << "}\n";
+        llvm::outs() << ", \"threads\": " << threadCount;
+        if (timing->peerRatio)
+          llvm::outs() << ", \"copy_median_s\": "
+                       << llvm::format("%.9g", *timing->peerMedianSeconds)
+                       << ", \"copy_ratio\": "
+                       << llvm::format("%.9g", *timing->peerRatio);
+        else
+          llvm::outs() << ", \"copy_median_s\": null, \"copy_ratio\": null";
+        llvm::outs() << "}\n";
       } else {
         llvm::outs() << ", \"device\": \"gpu\", \"device_name\": "
                      << llvm::json::Value(::dyt::cuda::getDeviceName());

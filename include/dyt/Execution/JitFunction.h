@@ -53,6 +53,9 @@ struct ValueSpec {
 /// What JitFunction::bench measured.
 struct BenchTiming {
   double medianSeconds, minSeconds;
+  /// With a peer: the peer's median time, and the median over iterations of
+  /// (peer time / call time), each pair measured back to back.
+  std::optional<double> peerMedianSeconds, peerRatio;
 };
 
 /// A value on the host: `shape` (empty for scalars and 0-d tensors) and the
@@ -127,9 +130,14 @@ public:
 
   /// Times `iterations` (>= 1) calls on `args`, each as `call` times it;
   /// the arguments are checked and copied (to the device) once, before.
-  /// Warming up is the caller's: every call counts.
+  /// Warming up is the caller's: every call counts. A `peer` (host code,
+  /// e.g. a memcpy of the bytes the call writes) runs and is timed right
+  /// after each call: interleaved, a burst of load from elsewhere on the
+  /// machine slows both sides of a pair, so their ratio holds where two
+  /// separate series of runs would not.
   FailureOr<BenchTiming> bench(ArrayRef<HostValue> args, unsigned iterations,
-                               std::string &error);
+                               std::string &error,
+                               llvm::function_ref<void()> peer = nullptr);
 
   /// Bytes of machine code (the object file's text sections) the module
   /// was compiled to: every function in it, and the C-interface wrapper of
