@@ -154,8 +154,8 @@ def main():
                    help="only 4096x4096, fewer iterations")
     p.add_argument("--out", default=None)
     p.add_argument("--rounds", type=int, default=3,
-                   help="interleaved rounds of memcpy, dyt-mlir and gcc "
-                        "(median over rounds)")
+                   help="interleaved rounds of dyt-mlir and gcc, each with "
+                        "its memcpy pairs (median over rounds)")
     p.add_argument("--iree-bin", default=os.path.join(here, ".venv", "bin"))
     p.add_argument("--torch-python", default=None,
                    help="a Python with torch (default: bench/.venv's if it "
@@ -288,6 +288,8 @@ def main():
         ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
         ax.set_xticks(list(x))
         ax.set_xticklabels(labels, fontsize=7)
+        # dyt-mlir and gcc: each run's memcpy pair; IREE and torch.compile:
+        # memcpy's median over their time (timed in series, once).
         ax.set_ylabel("speed relative to memcpy of the same bytes")
         ax.set_title("DyT / LayerNorm / RMSNorm, one thread (higher is faster)")
         ax.legend()

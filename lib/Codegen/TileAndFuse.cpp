@@ -26,6 +26,8 @@
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include "llvm/ADT/Sequence.h"
+
 namespace mlir {
 namespace dyt {
 #define GEN_PASS_DEF_DYTCPUTILEANDFUSEPASS
@@ -64,10 +66,12 @@ bool hasTileableResults(linalg::LinalgOp op) {
 
 /// A producer worth fusing into its consumers' loops: a fill (free to
 /// recompute), or a non-contraction linalg op all of whose users are
-/// non-contraction linalg ops (so it is never needed whole) and that reduces,
-/// if at all, along its innermost loop only. A reduction over an outer loop
-/// (a column sum) spans the rows a consumer is tiled into: fused, it would
-/// be recomputed whole for every row.
+/// non-contraction linalg ops (so it is never needed whole) reading it
+/// through maps that use each of their outer loops, and that reduces, if at
+/// all, along its innermost loop only. A reduction over an outer loop (a
+/// column sum) spans the rows a consumer is tiled into, as does a producer
+/// its consumer broadcasts along the rows: fused, either would be
+/// recomputed for every row.
 bool isFusableProducer(Operation *op) {
   if (!isTensorLinalgOp(op) || isContraction(op))
     return false;
@@ -90,10 +94,11 @@ bool isFusableProducer(Operation *op) {
     // Read through a map that ignores one of the user's outer (row-tiled)
     // loops, every row tile would need the same slice of it, and fusion would
     // recompute that slice per row: a channel vector like gamma is computed
-    // once instead.
+    // once instead. (A loop of one iteration ignored is no broadcast.)
     AffineMap map = user.getMatchingIndexingMap(&use);
+    SmallVector<int64_t> ranges = user.getStaticLoopRanges();
     for (unsigned loop = 0, e = user.getNumLoops(); loop + 1 < e; ++loop)
-      if (!map.isFunctionOfDim(loop))
+      if (!map.isFunctionOfDim(loop) && ranges[loop] != 1)
         return false;
     return true;
   });
@@ -158,8 +163,18 @@ void widenBroadcastInputs(RewriterBase &rewriter, linalg::GenericOp op) {
     auto type = dyn_cast<RankedTensorType>(input->get().getType());
     AffineMap map = op.getMatchingIndexingMap(input);
     if (!type || !isa<FloatType>(type.getElementType()) ||
-        type.getElementTypeBitWidth() != 16 ||
-        !map.isProjectedPermutation() || map.getNumResults() >= map.getNumDims())
+        type.getElementTypeBitWidth() != 16 || !map.isProjectedPermutation())
+      continue;
+    // A broadcast: some loop the map ignores runs more than once (a loop of
+    // one iteration, as in a [1, S, D] op reading an [S, D] input, is not;
+    // dynamic ranges count as more). Each element is then read, and was
+    // widened, once per iteration of those loops.
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    bool broadcast = llvm::any_of(
+        llvm::seq<unsigned>(0, op.getNumLoops()), [&](unsigned loop) {
+          return !map.isFunctionOfDim(loop) && ranges[loop] != 1;
+        });
+    if (!broadcast)
       continue;
     BlockArgument arg = op.getMatchingBlockArgument(input);
     Type wide;
@@ -282,6 +297,21 @@ SmallVector<int64_t> innerTileSizes(linalg::LinalgOp op, int64_t vectorTile) {
   SmallVector<int64_t> sizes(numLoops, 1);
   if (numLoops)
     sizes.back() = vectorTile;
+  // An elementwise op whose innermost loop is shorter than the tile (a DyT
+  // epilogue on a matmul's register tile: 16 wide) takes several of its
+  // rows per step instead, as many as fill the tile and divide the rows
+  // evenly (no partial, masked step). One row per step would leave each
+  // step a single dependency chain as long as the tanh.
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (numLoops >= 2 && op.getNumLoops() == op.getNumParallelLoops() &&
+      !ShapedType::isDynamic(ranges.back()) && ranges.back() < vectorTile &&
+      !ShapedType::isDynamic(ranges[numLoops - 2])) {
+    int64_t rows = std::min(ranges[numLoops - 2],
+                            vectorTile / std::max<int64_t>(ranges.back(), 1));
+    while (rows > 1 && ranges[numLoops - 2] % rows != 0)
+      --rows;
+    sizes[numLoops - 2] = std::max<int64_t>(rows, 1);
+  }
   return sizes;
 }
 

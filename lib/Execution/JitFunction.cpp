@@ -772,29 +772,31 @@ BenchTiming mlir::dyt::summarizeTimes(std::vector<double> seconds) {
   return BenchTiming{median, seconds.front()};
 }
 
-FailureOr<BenchTiming> JitFunction::bench(ArrayRef<HostValue> args,
-                                          unsigned iterations,
-                                          std::string &error,
-                                          llvm::function_ref<void()> peer) {
-  Invocation invocation(name, arguments, results, *engine,
-                        getCallMemory(device));
-  if (failed(invocation.pass(args, error)))
-    return failure();
+/// `iterations` timed calls of `invocation` (its arguments passed), each
+/// followed by `peer` (if any), which times itself; one untimed pair first
+/// when there is a peer: its warm-up (the call had one), and whatever the
+/// peer allocates no longer sits in the heap block the call's results come
+/// from.
+static FailureOr<BenchTiming>
+timeInterleaved(Invocation &invocation, unsigned iterations,
+                std::string &error,
+                function_ref<LogicalResult(double &, std::string &)> peer) {
   std::vector<double> seconds, peerSeconds, ratios;
-  if (peer)
-    peer(); // Its warm-up, as the call had one.
+  auto timedCall = [&](double &s) {
+    return success(succeeded(invocation.invoke(&s, error)) &&
+                   succeeded(invocation.takeResults(nullptr, error)));
+  };
+  double ignored = 0;
+  if (peer && (failed(timedCall(ignored)) || failed(peer(ignored, error))))
+    return failure();
   for (unsigned i = 0; i < iterations; ++i) {
-    double s = 0;
-    if (failed(invocation.invoke(&s, error)) ||
-        failed(invocation.takeResults(nullptr, error)))
+    double s = 0, p = 0;
+    if (failed(timedCall(s)))
       return failure();
     seconds.push_back(s);
     if (peer) {
-      auto start = std::chrono::steady_clock::now();
-      peer();
-      double p = std::chrono::duration<double>(
-                     std::chrono::steady_clock::now() - start)
-                     .count();
+      if (failed(peer(p, error)))
+        return failure();
       peerSeconds.push_back(p);
       ratios.push_back(p / std::max(s, 1e-12));
     }
@@ -803,9 +805,58 @@ FailureOr<BenchTiming> JitFunction::bench(ArrayRef<HostValue> args,
     return failure();
   BenchTiming timing = summarizeTimes(std::move(seconds));
   if (peer) {
-    timing.peerMedianSeconds = summarizeTimes(std::move(peerSeconds)).medianSeconds;
+    timing.peerMedianSeconds =
+        summarizeTimes(std::move(peerSeconds)).medianSeconds;
     timing.peerRatio = summarizeTimes(std::move(ratios)).medianSeconds;
   }
+  return timing;
+}
+
+FailureOr<BenchTiming> JitFunction::bench(ArrayRef<HostValue> args,
+                                          unsigned iterations,
+                                          std::string &error,
+                                          function_ref<void()> peer) {
+  Invocation invocation(name, arguments, results, *engine,
+                        getCallMemory(device));
+  if (failed(invocation.pass(args, error)))
+    return failure();
+  auto timedPeer = [&](double &p, std::string &) {
+    auto start = std::chrono::steady_clock::now();
+    peer();
+    p = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    return success();
+  };
+  return timeInterleaved(invocation, iterations, error,
+                         peer ? function_ref<LogicalResult(
+                                    double &, std::string &)>(timedPeer)
+                              : nullptr);
+}
+
+FailureOr<BenchTiming> JitFunction::benchAgainst(ArrayRef<HostValue> args,
+                                                 JitFunction &other,
+                                                 ArrayRef<HostValue> otherArgs,
+                                                 unsigned iterations,
+                                                 std::string &error) {
+  if (other.device != device) {
+    error = "cannot time a CPU and a GPU function against each other";
+    return failure();
+  }
+  Invocation invocation(name, arguments, results, *engine,
+                        getCallMemory(device));
+  Invocation peer(other.name, other.arguments, other.results, *other.engine,
+                  getCallMemory(device));
+  if (failed(invocation.pass(args, error)) ||
+      failed(peer.pass(otherArgs, error)))
+    return failure();
+  auto timedPeer = [&](double &p, std::string &peerError) {
+    return success(succeeded(peer.invoke(&p, peerError)) &&
+                   succeeded(peer.takeResults(nullptr, peerError)));
+  };
+  FailureOr<BenchTiming> timing =
+      timeInterleaved(invocation, iterations, error, timedPeer);
+  if (failed(timing) || failed(peer.releaseArguments(error)))
+    return failure();
   return timing;
 }
 

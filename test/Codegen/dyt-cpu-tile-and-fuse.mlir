@@ -227,7 +227,7 @@ func.func @dyt_bf16_channels_widened_once(%x: tensor<8x768xbf16>, %a: f32, %g: t
 // -----
 
 // Negative: a 16-bit broadcast input with a use other than its widening
-// (here compared as bf16) is read as it is; so is an f32 one.
+// (here compared as bf16) is read as it is.
 // CHECK-LABEL: func @bf16_channel_used_narrow
 // CHECK-NOT:     linalg.generic
 // CHECK:         scf.forall
@@ -279,4 +279,54 @@ func.func @broadcast_producer_not_fused(%x: tensor<8x768xf32>, %g: tensor<768xf3
     linalg.yield %m : f32
   } -> tensor<8x768xf32>
   return %z : tensor<8x768xf32>
+}
+
+// -----
+
+// RMSNorm with a dynamic row count and a gamma of dynamic size: the
+// widening copy takes gamma's size at run time.
+// CHECK-LABEL: func @rms_norm_bf16_dynamic_gamma
+// CHECK-SAME:    (%[[X:.*]]: tensor<?x?xbf16>, %[[G:.*]]: tensor<?xbf16>)
+// CHECK:         %[[N:.*]] = tensor.dim %[[G]], %{{.*}} : tensor<?xbf16>
+// CHECK:         tensor.empty(%[[N]]) : tensor<?xf32>
+// CHECK:         %[[GW:.*]] = scf.for {{.*}} -> (tensor<?xf32>)
+// CHECK:           arith.extf %{{.*}} : bf16 to f32
+// CHECK:         scf.forall
+// CHECK:           tensor.extract_slice %[[GW]]
+func.func @rms_norm_bf16_dynamic_gamma(%x: tensor<?x?xbf16>, %g: tensor<?xbf16>) -> tensor<?x?xbf16> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<?xbf16>) : tensor<?x?xbf16> -> tensor<?x?xbf16>
+  return %y : tensor<?x?xbf16>
+}
+
+// -----
+
+// Negative: a [1, S, D] op reading [S, D] inputs ignores only a loop of
+// one iteration, so it broadcasts nothing: its bf16 input %w, read once per
+// element, is widened in place (a widened copy would be one more pass over
+// memory), and the [S, D] producer (exp) is fused into the row loop.
+// CHECK-LABEL: func @batch_one_is_no_broadcast
+// CHECK-NOT:     linalg.generic
+// CHECK:         scf.forall
+// CHECK:             linalg.generic {{.*}} ins(%{{.*}} : tensor<1x64xf32>)
+// CHECK:               math.exp
+// CHECK:             linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x1x64xf32>, tensor<1x64xf32>, tensor<1x64xbf16>)
+// CHECK:               arith.extf %{{.*}} : bf16 to f32
+func.func @batch_one_is_no_broadcast(%x: tensor<1x8x768xf32>, %m: tensor<8x768xf32>, %w: tensor<8x768xbf16>) -> tensor<1x8x768xf32> {
+  %e2 = tensor.empty() : tensor<8x768xf32>
+  %p = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : tensor<8x768xf32>) outs(%e2 : tensor<8x768xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = math.exp %v : f32
+    linalg.yield %r : f32
+  } -> tensor<8x768xf32>
+  %e = tensor.empty() : tensor<1x8x768xf32>
+  %z = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %p, %w : tensor<1x8x768xf32>, tensor<8x768xf32>, tensor<8x768xbf16>) outs(%e : tensor<1x8x768xf32>) {
+  ^bb0(%v: f32, %q: f32, %b: bf16, %o: f32):
+    %bw = arith.extf %b : bf16 to f32
+    %s = arith.mulf %v, %bw : f32
+    %t = arith.addf %s, %q : f32
+    linalg.yield %t : f32
+  } -> tensor<1x8x768xf32>
+  return %z : tensor<1x8x768xf32>
 }

@@ -4,6 +4,7 @@
 // RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{fast-tanh=false})" | FileCheck %s --check-prefix=LIBM
 // RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{parallel=true})" | FileCheck %s --check-prefix=OMP
 // RUN: dyt-opt %s --dyt-cpu-reference-pipeline | FileCheck %s --check-prefix=REF
+// RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{vector-bits=256})" --mlir-print-ir-after=buffer-loop-hoisting 2>&1 >/dev/null | FileCheck %s --check-prefix=HOIST
 
 // Fast: 4 vectors of the target's width per step, the rational tanh (FMAs
 // and one divide), nothing but the LLVM dialect left.
@@ -68,4 +69,22 @@ func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x96xf32>) -> tensor<64x9
 // REF-NOT:     unrealized_conversion_cast
 func.func @identity(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   return %x : tensor<?x8xf32>
+}
+
+// A matmul with a DyT epilogue: each register tile (6 x 16 on AVX2, and
+// the 4-row remainder) accumulates into a small buffer of its own, which
+// is allocated once, before the tile loops, not once per tile.
+// HOIST-LABEL: func.func @matmul_dyt
+// HOIST:         memref.alloc() {{.*}} : memref<6x16xf32>
+// HOIST-NEXT:    memref.alloc() {{.*}} : memref<4x16xf32>
+// HOIST-NEXT:    scf.for
+// HOIST-NOT:     memref.alloc
+// HOIST:         return
+func.func @matmul_dyt(%a: tensor<64x128xf32>, %b: tensor<128x96xf32>, %al: f32, %g: tensor<96xf32>, %be: tensor<96xf32>) -> tensor<64x96xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x96xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x96xf32>) -> tensor<64x96xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x96xf32>) outs(%f : tensor<64x96xf32>) -> tensor<64x96xf32>
+  %y = dyt.dyt %c alpha(%al : f32) gamma(%g : tensor<96xf32>) beta(%be : tensor<96xf32>) : tensor<64x96xf32> -> tensor<64x96xf32>
+  return %y : tensor<64x96xf32>
 }

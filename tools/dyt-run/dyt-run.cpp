@@ -75,6 +75,13 @@ static cl::opt<unsigned> seed("seed", cl::cat(runCategory), cl::desc("Seed for -
 static cl::opt<unsigned> bench("bench", cl::cat(runCategory),
                                cl::desc("Time N runs after a warm-up"),
                                cl::value_desc("N"), cl::init(0));
+static cl::opt<std::string> benchAgainst(
+    "bench-against", cl::cat(runCategory),
+    cl::desc("With --bench and --random: after each timed call of FUNC, time "
+             "FUNC2 of the same module on its own seeded random inputs "
+             "(FUNC2/FUNC, median of the pairs; e.g. a fused matmul + DyT "
+             "against the matmul alone)"),
+    cl::value_desc("FUNC2"), cl::init(""));
 static cl::opt<bool> json("json", cl::cat(runCategory), cl::desc("With --bench: end with one JSON "
                                            "line"));
 static cl::opt<bool>
@@ -308,7 +315,8 @@ bool compareResults(const std::vector<HostValue> &fast, StringRef fastName,
 /// FUNC compiled for `device` (the reference: with the CPU reference
 /// pipeline, on the CPU).
 std::unique_ptr<JitFunction> compileWith(ModuleOp module, bool reference,
-                                         unsigned threadCount, Device device) {
+                                         unsigned threadCount, Device device,
+                                         StringRef function = entry) {
   if (reference)
     device = Device::Cpu;
   std::vector<std::string> libs = getRuntimeLibraries(device);
@@ -332,7 +340,7 @@ std::unique_ptr<JitFunction> compileWith(ModuleOp module, bool reference,
       pm.clear();
   };
   std::unique_ptr<JitFunction> jit =
-      JitFunction::compile(OwningOpRef<ModuleOp>(module.clone()), entry, build,
+      JitFunction::compile(OwningOpRef<ModuleOp>(module.clone()), function, build,
                            libs, error, /*keepObjectCode=*/false, device);
   if (!pipelineError.empty())
     fail("bad --pipeline: " + pipelineError);
@@ -364,6 +372,9 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "dyt-run: JIT-run a function on numpy data\n");
+  if (!benchAgainst.empty() && (!bench || !randomInputs))
+    fail("--bench-against needs --bench and --random (the other function "
+         "gets its own seeded random inputs)");
   if (deviceName != "cpu" && deviceName != "gpu")
     fail("unknown --device '" + deviceName + "' (cpu or gpu)");
   Device device = deviceName == "gpu" ? Device::Gpu : Device::Cpu;
@@ -408,8 +419,13 @@ int main(int argc, char **argv) {
   uint64_t resultBytes = 0;
   for (const ValueSpec &spec : resultSpecs)
     resultBytes = addBytes(resultBytes, spec.getStaticBytes().value_or(0));
+  uint64_t staticResultBytes = resultBytes;
   if (check)
-    resultBytes = addBytes(resultBytes, resultBytes);
+    resultBytes = addBytes(resultBytes, staticResultBytes);
+  // --bench on the CPU copies the results' bytes between two more buffers.
+  if (bench && device == Device::Cpu)
+    resultBytes = addBytes(resultBytes, addBytes(staticResultBytes,
+                                                 staticResultBytes));
   std::string memoryError;
 
   // Arguments.
@@ -498,22 +514,48 @@ int main(int argc, char **argv) {
   }
 
   if (bench) {
-    uint64_t resultBytes = 0;
+    uint64_t writtenBytes = 0;
     for (auto [spec, result] : llvm::zip(resultSpecs, results))
       if (spec.isTensor)
-        resultBytes += result.data.size();
+        writtenBytes += result.data.size();
     // The CPU's peer, interleaved with the calls: a memcpy of the bytes the
     // call writes, between two buffers allocated (and touched) once. A
     // memory-bound kernel cannot beat moving its output once by much, and
     // timed in the same iterations it turns a time into a fraction of what
-    // this machine's memory does now, under the same load.
+    // this machine's memory does now, under the same load. (The copy runs
+    // on one thread: with --threads above 1 the ratio compares a parallel
+    // kernel with a serial copy.)
     std::vector<char> copyFrom, copyTo;
     std::function<void()> hostCopy;
-    if (device == Device::Cpu && resultBytes) {
-      copyFrom.assign(resultBytes, 1);
-      copyTo.assign(resultBytes, 0);
+    // Or the peer is another function of the module, on its own seeded
+    // random inputs, called after each call of FUNC.
+    std::unique_ptr<JitFunction> against;
+    std::vector<HostValue> againstArgs;
+    if (!benchAgainst.empty()) {
+      against = compileWith(*module, false, threadCount, device, benchAgainst);
+      uint64_t bytes = 0;
+      for (const ValueSpec &spec : against->getArguments())
+        bytes = addBytes(bytes, spec.getStaticBytes().value_or(0));
+      for (const ValueSpec &spec : against->getResults())
+        bytes = addBytes(bytes, spec.getStaticBytes().value_or(0));
+      if (!checkMemoryAvailable(bytes,
+                                "@" + benchAgainst + " (--bench-against)",
+                                memoryError))
+        fail(memoryError);
+      std::mt19937_64 rng(seed);
+      for (auto [i, spec] : llvm::enumerate(against->getArguments())) {
+        std::string argError;
+        FailureOr<HostValue> value = randomHostValue(
+            spec, rng, "argument #" + std::to_string(i), argError);
+        if (failed(value))
+          fail("--bench-against @" + benchAgainst + ": " + argError);
+        againstArgs.push_back(std::move(*value));
+      }
+    } else if (device == Device::Cpu && writtenBytes) {
+      copyFrom.assign(writtenBytes, 1);
+      copyTo.assign(writtenBytes, 0);
       hostCopy = [&] {
-        std::memcpy(copyTo.data(), copyFrom.data(), resultBytes);
+        std::memcpy(copyTo.data(), copyFrom.data(), writtenBytes);
         // The copy's destination is never read: keep the compiler from
         // dropping it.
         asm volatile("" : : "r"(copyTo.data()) : "memory");
@@ -521,8 +563,11 @@ int main(int argc, char **argv) {
     }
     // The run above was the warm-up.
     FailureOr<BenchTiming> timing =
-        jit->bench(args, bench, error,
-                   hostCopy ? llvm::function_ref<void()>(hostCopy) : nullptr);
+        against
+            ? jit->benchAgainst(args, *against, againstArgs, bench, error)
+            : jit->bench(args, bench, error,
+                         hostCopy ? llvm::function_ref<void()>(hostCopy)
+                                  : nullptr);
     if (failed(timing))
       fail(error);
     llvm::outs() << "bench: @" << entry << ": median "
@@ -534,26 +579,34 @@ int main(int argc, char **argv) {
       llvm::outs() << threadCount << " thread(s)\n";
     else
       llvm::outs() << "gpu (" << ::dyt::cuda::getDeviceName() << ")\n";
-    // The GPU's peer, measured in the same run: a device-to-device copy of
-    // the bytes the call writes. The kernels of a norm-free block are
-    // memory-bound, so moving their output once is the speed to aim at;
-    // timed on the same device, clocks and load, it turns a time into a
-    // fraction of what this GPU can do now (a time alone means little across
-    // GPUs and runs).
-    if (timing->peerRatio)
-      llvm::outs() << "bench: memcpy of the " << resultBytes
+    if (against)
+      llvm::outs() << "bench: @" << benchAgainst
+                   << " after each call: median "
+                   << llvm::format("%.6f", *timing->peerMedianSeconds * 1e3)
+                   << " ms (@" << benchAgainst << "/@" << entry
+                   << ", median of the pairs "
+                   << llvm::format("%.3f", *timing->peerRatio) << ")\n";
+    else if (timing->peerRatio)
+      llvm::outs() << "bench: memcpy of the " << writtenBytes
                    << " result bytes, after each call: median "
                    << llvm::format("%.6f", *timing->peerMedianSeconds * 1e3)
                    << " ms (memcpy/call, median of the pairs "
                    << llvm::format("%.3f", *timing->peerRatio) << ")\n";
+    // The GPU's peer, measured in the same run: a device-to-device copy of
+    // the bytes the call writes, timed with CUDA events as a series of its
+    // own after the calls' (copy_ratio: median copy / median call). The
+    // kernels of a norm-free block are memory-bound, so moving their output
+    // once is the speed to aim at; timed on the same device, clocks and
+    // load, it turns a time into a fraction of what this GPU can do now (a
+    // time alone means little across GPUs and runs).
     std::optional<BenchTiming> copy;
-    if (device == Device::Gpu && resultBytes) {
+    if (device == Device::Gpu && writtenBytes) {
       FailureOr<BenchTiming> copyTiming =
-          benchDeviceCopy(resultBytes, bench, error);
+          benchDeviceCopy(writtenBytes, bench, error);
       if (failed(copyTiming))
         fail("timing a device-to-device copy: " + error);
       copy = *copyTiming;
-      llvm::outs() << "bench: device-to-device copy of the " << resultBytes
+      llvm::outs() << "bench: device-to-device copy of the " << writtenBytes
                    << " result bytes: median "
                    << llvm::format("%.6f", copy->medianSeconds * 1e3)
                    << " ms (copy/call "
@@ -567,9 +620,16 @@ int main(int argc, char **argv) {
                    << ", \"min_s\": "
                    << llvm::format("%.9g", timing->minSeconds)
                    << ", \"iterations\": " << bench;
+      if (against)
+        llvm::outs() << ", \"against\": "
+                     << llvm::json::Value(std::string(benchAgainst))
+                     << ", \"against_median_s\": "
+                     << llvm::format("%.9g", *timing->peerMedianSeconds)
+                     << ", \"against_ratio\": "
+                     << llvm::format("%.9g", *timing->peerRatio);
       if (device == Device::Cpu) {
         llvm::outs() << ", \"threads\": " << threadCount;
-        if (timing->peerRatio)
+        if (timing->peerRatio && !against)
           llvm::outs() << ", \"copy_median_s\": "
                        << llvm::format("%.9g", *timing->peerMedianSeconds)
                        << ", \"copy_ratio\": "

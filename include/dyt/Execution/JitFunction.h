@@ -134,10 +134,19 @@ public:
   /// e.g. a memcpy of the bytes the call writes) runs and is timed right
   /// after each call: interleaved, a burst of load from elsewhere on the
   /// machine slows both sides of a pair, so their ratio holds where two
-  /// separate series of runs would not.
+  /// separate series of runs would not. With a peer, one untimed call and
+  /// peer run come first.
   FailureOr<BenchTiming> bench(ArrayRef<HostValue> args, unsigned iterations,
                                std::string &error,
                                llvm::function_ref<void()> peer = nullptr);
+
+  /// As bench, with `other` (a function compiled for the same device) on
+  /// `otherArgs` as the peer, each of its calls timed as `call` times it:
+  /// e.g. matmul + DyT against the matmul alone, pair by pair.
+  FailureOr<BenchTiming> benchAgainst(ArrayRef<HostValue> args,
+                                      JitFunction &other,
+                                      ArrayRef<HostValue> otherArgs,
+                                      unsigned iterations, std::string &error);
 
   /// Bytes of machine code (the object file's text sections) the module
   /// was compiled to: every function in it, and the C-interface wrapper of
