@@ -297,21 +297,6 @@ SmallVector<int64_t> innerTileSizes(linalg::LinalgOp op, int64_t vectorTile) {
   SmallVector<int64_t> sizes(numLoops, 1);
   if (numLoops)
     sizes.back() = vectorTile;
-  // An elementwise op whose innermost loop is shorter than the tile (a DyT
-  // epilogue on a matmul's register tile: 16 wide) takes several of its
-  // rows per step instead, as many as fill the tile and divide the rows
-  // evenly (no partial, masked step). One row per step would leave each
-  // step a single dependency chain as long as the tanh.
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (numLoops >= 2 && op.getNumLoops() == op.getNumParallelLoops() &&
-      !ShapedType::isDynamic(ranges.back()) && ranges.back() < vectorTile &&
-      !ShapedType::isDynamic(ranges[numLoops - 2])) {
-    int64_t rows = std::min(ranges[numLoops - 2],
-                            vectorTile / std::max<int64_t>(ranges.back(), 1));
-    while (rows > 1 && ranges[numLoops - 2] % rows != 0)
-      --rows;
-    sizes[numLoops - 2] = std::max<int64_t>(rows, 1);
-  }
   return sizes;
 }
 
