@@ -8,7 +8,11 @@ For each shape (M x K x N, f32) it measures:
   - numpy's matmul on OpenBLAS (Debian's python3-numpy with
     libopenblas0-pthread, OPENBLAS_NUM_THREADS=1): the throughput target;
   - our matmul (dyt-cpu-pipeline through dyt-run --bench);
-  - matmul + DyT, fused by dyt-fuse-matmul (the default pipeline);
+  - matmul + DyT, fused by dyt-fuse-matmul (the default pipeline), also
+    as pairs (dyt-run --bench-against: each matmul run followed by one of
+    the fused function, the median of the pairs' ratios), which holds on a
+    shared machine where separate series drift by several percent; the same
+    pairs for matmul + LayerNorm and the DyT -> matmul prologue;
   - matmul + DyT, unfused (dyt-cpu-pipeline{fuse-matmul=false}), for contrast;
   - matmul + LayerNorm (a norm cannot be fused the same way);
   - DyT -> matmul (pre-norm, DyT along K): the DyT fused into the matmul's
@@ -65,6 +69,15 @@ def mlir_for(variant, m, k, n):
     result = "%r" if variant == "matmul" else "%y"
     return (f"func.func @f(%a: {a}, %b: {b}{params}) -> {c} {{\n{body}"
             f"  return {result} : {c}\n}}\n")
+
+
+def pairwise(dyt_run, path, iterations, against):
+    """@matmul's runs, each followed by one of @against (dyt-run
+    --bench-against): the median over the pairs of against / matmul."""
+    cmd = [dyt_run, path, "-e", "matmul", "--random", "--bench",
+           str(iterations), "--threads", "1", "--json",
+           f"--bench-against={against}"]
+    return run_json(cmd)["against_ratio"]
 
 
 def ours(dyt_run, path, iterations, pipeline=None, entry="f"):
@@ -163,6 +176,14 @@ def main():
             folded = os.path.join(tmp, "dyt_matmul_folded.mlir")
             subprocess.run([dyt_opt, prenorm, "--dyt-outline-weight-folding",
                             "-o", folded], check=True)
+            # The ratios to the matmul alone, also pair by pair in one
+            # process: one module with every variant, renamed.
+            pairs = os.path.join(tmp, "pairs.mlir")
+            with open(pairs, "w") as f:
+                for variant in ("matmul", "matmul_dyt", "matmul_layer_norm",
+                                "dyt_matmul"):
+                    f.write(mlir_for(variant, m, k, n).replace(
+                        "func.func @f(", f"func.func @{variant}(", 1))
             contenders = {
                 "openblas_s": lambda: numpy_matmul(m, k, n, its),
                 "matmul_s": lambda: ours(dyt_run, paths["matmul"], its),
@@ -178,6 +199,12 @@ def main():
                                                     entry="f_folded"),
                 "fold_weights_s": lambda: ours(dyt_run, folded, its,
                                                entry="f_fold_weights"),
+                "pair_fused_ratio": lambda: pairwise(dyt_run, pairs, its,
+                                                     "matmul_dyt"),
+                "pair_layer_norm_ratio": lambda: pairwise(
+                    dyt_run, pairs, its, "matmul_layer_norm"),
+                "pair_prologue_ratio": lambda: pairwise(dyt_run, pairs, its,
+                                                        "dyt_matmul"),
             }
             # Each contender's median of `its` runs, taken once per round with
             # the rounds interleaved: a burst of load from a neighbour on a
@@ -202,20 +229,23 @@ def main():
 
     print(f"numpy BLAS: {blas_library()}")
     print("| M x K x N | ours / OpenBLAS (throughput) | matmul+DyT fused / matmul "
-          "| unfused / matmul | matmul+LayerNorm / matmul | IREE matmul / ours "
+          "(pairs) | matmul+DyT fused / matmul | unfused / matmul "
+          "| matmul+LayerNorm / matmul (pairs) | IREE matmul / ours "
           "| IREE matmul+DyT / ours fused | DyT->matmul prologue / matmul "
-          "| DyT->matmul folded hot path / matmul | one-time folding / matmul |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "(pairs) | DyT->matmul folded hot path / matmul "
+          "| one-time folding / matmul |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         def ratio(a, b):
             return f"{r[a] / r[b]:.2f}" if a in r and b in r else "n/a"
         print(f"| {r['shape']} | {ratio('openblas_s', 'matmul_s')} "
+              f"| {r['pair_fused_ratio']:.2f} "
               f"| {ratio('matmul_dyt_fused_s', 'matmul_s')} "
               f"| {ratio('matmul_dyt_unfused_s', 'matmul_s')} "
-              f"| {ratio('matmul_layer_norm_s', 'matmul_s')} "
+              f"| {r['pair_layer_norm_ratio']:.2f} "
               f"| {ratio('iree_matmul_s', 'matmul_s')} "
               f"| {ratio('iree_matmul_dyt_s', 'matmul_dyt_fused_s')} "
-              f"| {ratio('dyt_matmul_prologue_s', 'matmul_s')} "
+              f"| {r['pair_prologue_ratio']:.2f} "
               f"| {ratio('dyt_matmul_folded_s', 'matmul_s')} "
               f"| {ratio('fold_weights_s', 'matmul_s')} |")
     for peer, error in errors.items():
