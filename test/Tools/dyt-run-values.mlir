@@ -16,6 +16,11 @@
 // only a scalar result has no such peer.
 // RUN: dyt-run %s -e ints --random --bench 3 --json | FileCheck %s --check-prefix=BENCH
 // RUN: dyt-run %s -e scalar --random --bench 2 --threads 1 --json | FileCheck %s --check-prefix=NOCOPY
+// --bench-against: another function of the module, on its own random
+// inputs, timed after each call (the pair's ratio replaces the memcpy's).
+// RUN: dyt-run %s -e ints --random --bench 2 --bench-against floats --json 2>/dev/null | FileCheck %s --check-prefix=AGAINST
+// RUN: not dyt-run %s -e ints --bench 2 --bench-against floats 2>&1 | FileCheck %s --check-prefix=AGAINSTERR
+// RUN: not dyt-run %s -e ints --random --bench 2 --bench-against nosuch 2>&1 | FileCheck %s --check-prefix=AGAINSTMISSING
 
 // INTS: int32 (2, 3) 7 8 9 10 11 12 | int64 14 | int64 () 21
 // FLOATS: float16 3.0 -4.5 | float32 2.0 6.0
@@ -23,6 +28,10 @@
 // BENCH: bench: @ints: median {{[0-9.]+}} ms, min {{[0-9.]+}} ms over 3 runs, {{[0-9]+}} thread(s)
 // BENCH-NEXT: bench: memcpy of the 32 result bytes, after each call: median {{[0-9.]+}} ms (memcpy/call, median of the pairs {{[0-9.]+}})
 // BENCH-NEXT: {"function": "ints", "median_s": {{[0-9.e+-]+}}, "min_s": {{[0-9.e+-]+}}, "iterations": 3, "threads": {{[0-9]+}}, "copy_median_s": {{[0-9.e+-]+}}, "copy_ratio": {{[0-9.e+-]+}}}
+// AGAINST: bench: @floats after each call: median {{[0-9.]+}} ms (@floats/@ints, median of the pairs {{[0-9.]+}})
+// AGAINST-NEXT: {"function": "ints", {{.*}}"iterations": 2, "against": "floats", "against_median_s": {{[0-9.e+-]+}}, "against_ratio": {{[0-9.e+-]+}}, "threads": {{[0-9]+}}, "copy_median_s": null, "copy_ratio": null}
+// AGAINSTERR: dyt-run: error: --bench-against needs --bench and --random
+// AGAINSTMISSING: dyt-run: error: no function @nosuch with a body in the module
 // NOCOPY-NOT: memcpy
 // NOCOPY: {"function": "scalar", {{.*}}"iterations": 2, "threads": 1, "copy_median_s": null, "copy_ratio": null}
 
