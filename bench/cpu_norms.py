@@ -18,10 +18,10 @@ A peer that is not installed is listed with the error, not dropped.
 each pair back to back (higher is faster; 1.0 = memcpy speed); "vs X" is
 X's time over ours (the gcc peer's own memcpy ratio is in the JSON: on
 cache-resident shapes a memcpy right after a kernel depends on what the
-kernel left in the cache, so ratios of ratios would mislead there). dyt-mlir and gcc run in --rounds interleaved rounds
-(medians over rounds), IREE and PyTorch once. Writes a Markdown table to
-stdout, and with --out DIR also cpu_norms.json and (if matplotlib is there)
-a plot.
+kernel left in the cache, so ratios of ratios would mislead there).
+dyt-mlir and gcc run in --rounds interleaved rounds (medians over rounds),
+IREE and PyTorch once. Writes a Markdown table to stdout, and with --out DIR
+also cpu_norms.json and (if matplotlib is there) a plot.
 
   python3 bench/cpu_norms.py [--build build] [--iterations 20] [--quick]
                              [--rounds 3] [--out bench/results]
