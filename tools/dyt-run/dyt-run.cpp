@@ -422,8 +422,9 @@ int main(int argc, char **argv) {
   uint64_t staticResultBytes = resultBytes;
   if (check)
     resultBytes = addBytes(resultBytes, staticResultBytes);
-  // --bench on the CPU copies the results' bytes between two more buffers.
-  if (bench && device == Device::Cpu)
+  // --bench on the CPU copies the results' bytes between two more buffers
+  // (not with --bench-against, whose peer is the other function).
+  if (bench && device == Device::Cpu && benchAgainst.empty())
     resultBytes = addBytes(resultBytes, addBytes(staticResultBytes,
                                                  staticResultBytes));
   std::string memoryError;
