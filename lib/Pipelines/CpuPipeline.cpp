@@ -108,6 +108,10 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
   DytCpuLowerVectorsPassOptions vectorLowering;
   vectorLowering.nontemporalResultStores = options.streamingStores;
   pm.addNestedPass<func::FuncOp>(createDytCpuLowerVectorsPass(vectorLowering));
+  // Before the tanh is expanded: its error bound holds for its arithmetic
+  // as written, not for a contraction LLVM might choose.
+  if (options.contractFloatOps)
+    pm.addPass(createDytContractFloatOpsPass());
   if (options.fastTanh)
     pm.addPass(createDytApproximateTanhPass());
   if (options.parallel) {

@@ -4,6 +4,7 @@
 // RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{fast-tanh=false})" | FileCheck %s --check-prefix=LIBM
 // RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{parallel=true})" | FileCheck %s --check-prefix=OMP
 // RUN: dyt-opt %s --dyt-cpu-reference-pipeline | FileCheck %s --check-prefix=REF
+// RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{vector-bits=256 contract-float-ops=false})" | FileCheck %s --check-prefix=NOCONTRACT --implicit-check-not=contract
 // RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{vector-bits=256})" --mlir-print-ir-after=buffer-loop-hoisting 2>&1 >/dev/null | FileCheck %s --check-prefix=HOIST
 
 // Fast: 4 vectors of the target's width per step, the rational tanh (FMAs
@@ -14,7 +15,18 @@
 // FAST:         llvm.fdiv{{.*}}vector<64xf32>
 // FAST-NOT:     {{linalg|scf|vector|memref|math|arith}}.
 // AVX2-LABEL: llvm.func @dyt
+// gamma * tanh + beta may become one FMA (dyt-contract-float-ops); the
+// tanh's own multiplies stay as written (its error bound is for them).
+// AVX2:         llvm.fmul {{.*}} {fastmathFlags = #llvm.fastmath<contract>} : vector<32xf32>
+// AVX2:         %[[Y2:.*]] = llvm.fmul %[[Y:.*]], %[[Y]] : vector<32xf32>
 // AVX2:         llvm.intr.fma{{.*}}vector<32xf32>
+// AVX2:         %[[T:.*]] = llvm.fdiv
+// AVX2-NEXT:    %[[GT:.*]] = llvm.fmul %[[T]], %{{.*}} {fastmathFlags = #llvm.fastmath<contract>} : vector<32xf32>
+// AVX2-NEXT:    llvm.fadd %[[GT]], %{{.*}} {fastmathFlags = #llvm.fastmath<contract>} : vector<32xf32>
+// NOCONTRACT-LABEL: llvm.func @dyt
+// NOCONTRACT:         llvm.fdiv
+// NOCONTRACT-NEXT:    llvm.fmul
+// NOCONTRACT-NEXT:    llvm.fadd
 // LIBM-LABEL: llvm.func @dyt
 // LIBM:         llvm.intr.tanh{{.*}}vector<
 // OMP-LABEL: llvm.func @dyt
@@ -22,7 +34,7 @@
 // OMP:           omp.wsloop
 // Reference: scalar loops and libm's tanh.
 // REF-LABEL: llvm.func @dyt
-// REF-NOT:     vector<
+// REF-NOT:     {{vector<|contract}}
 // REF:         llvm.intr.tanh({{.*}}) : (f32) -> f32
 func.func @dyt(%x: tensor<8x768xf32>, %a: f32, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<8x768xf32> {
   %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<768xf32>) beta(%b : tensor<768xf32>) : tensor<8x768xf32> -> tensor<8x768xf32>

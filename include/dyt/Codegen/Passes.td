@@ -124,6 +124,31 @@ def DytApproximateTanhPass : Pass<"dyt-approximate-tanh"> {
   ];
 }
 
+def DytContractFloatOpsPass : Pass<"dyt-contract-float-ops"> {
+  let summary = "Let LLVM fuse floating-point multiplies and adds into FMAs";
+  let description = [{
+    Adds the `contract` fast-math flag to every floating-point `arith` op
+    (`arith.mulf`, `arith.addf`, `arith.subf`, ...) in the operation, keeping
+    the flags it already has. LLVM fuses a multiply and the add that uses it
+    into one FMA only when both carry `contract`; without it, the lowered
+    `gamma * t + beta` of DyT, a norm's sum of squares and its
+    `(x - mean) * rstd * gamma + beta` are separate multiplies and adds (one
+    instruction more per vector, a rounding more per element), where a C
+    compiler contracts by default (GCC's `-ffp-contract=fast`). An op whose
+    result an `scf.for` carries to its next iteration (a reduction's
+    accumulator) is left alone: fused, the multiply's latency would join the
+    loop-carried chain.
+
+    A fused multiply-add rounds once instead of twice, so results can differ
+    from the uncontracted program in the last bit; `dyt-run --check` compares
+    within a tolerance. `dyt-cpu-pipeline` runs this pass before
+    `dyt-approximate-tanh`, so the tanh's own arithmetic (whose error bound
+    was measured with explicit `math.fma`s and plain multiplies) is not
+    contracted any further.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def DytCpuLowerVectorsPass
     : InterfacePass<"dyt-cpu-lower-vectors", "::mlir::FunctionOpInterface"> {
   let summary = "Lower vector ops of the CPU pipeline towards 1-D LLVM vectors";

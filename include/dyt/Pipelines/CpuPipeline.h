@@ -29,6 +29,12 @@ struct DytCpuPipelineOptions
                      "matmul with weights passed as arguments, add @F_fold_"
                      "weights (run once) and @F_folded (the fused hot path)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> contractFloatOps{
+      *this, "contract-float-ops",
+      llvm::cl::desc("Let LLVM fuse multiplies and the adds that use them "
+                     "into FMAs (dyt-contract-float-ops), as a C compiler "
+                     "does by default"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> fastTanh{
       *this, "fast-tanh",
       llvm::cl::desc("Vectorizable rational tanh instead of libm's tanhf "
