@@ -26,9 +26,15 @@ static inline float bf16_to_f32(uint16_t b) {
   memcpy(&f, &u, 4);
   return f;
 }
+// Round to nearest even, NaN to the quiet NaN 0x7fc0: PyTorch's
+// c10::BFloat16 conversion, and what dyt-mlir's kernels compute. Without the
+// NaN case the rounding carry turns some NaNs into infinities or -0
+// (0x7fffffff -> 0x8000). The test is on the bits because -ffast-math
+// removes isnan().
 static inline uint16_t f32_to_bf16(float f) {
   uint32_t u;
   memcpy(&u, &f, 4);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return 0x7fc0;
   return (uint16_t)((u + 0x7fff + ((u >> 16) & 1)) >> 16);
 }
 
