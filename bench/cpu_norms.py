@@ -25,6 +25,7 @@ also cpu_norms.json and (if matplotlib is there) a plot.
 
   python3 bench/cpu_norms.py [--build build] [--iterations 20] [--quick]
                              [--rounds 3] [--out bench/results]
+  .venv/bin/python bench/cpu_norms.py --replot bench/results/cpu_norms.json
 """
 import argparse
 import json
@@ -143,6 +144,46 @@ def unavailable_peers(iree_available, iree_bin, torch_failure):
     return missing
 
 
+def plot(results, path):
+    """The results as a bar chart of speed relative to memcpy (PNG)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except Exception as e:  # noqa: BLE001
+        print(f"\nNo plot: matplotlib unavailable ({e})", file=sys.stderr)
+        return
+    labels = [f"{r['op']}\n{r['shape']}\n{r['dtype']}" for r in results]
+    x = range(len(results))
+    fig, ax = plt.subplots(figsize=(max(8, len(results) * 0.7), 4.5))
+    # Every contender against the same memcpy time (the median of the copies
+    # timed after our calls), so that the bars order as the times do: each
+    # one's own memcpy pairs would not (on cache-resident shapes a copy right
+    # after a kernel depends on what that kernel left in the cache).
+    ax.bar([i - 0.27 for i in x],
+           [r["memcpy_s"] / r["dyt_mlir_s"] for r in results], 0.27,
+           label="dyt-mlir")
+    ax.bar([i for i in x],
+           [r["memcpy_s"] / r["gcc_s"] for r in results], 0.27,
+           label="gcc -O3 -march=native -ffast-math")
+    if all("iree_s" in r for r in results):
+        ax.bar([i + 0.27 for i in x],
+               [r["memcpy_s"] / r["iree_s"] for r in results], 0.27,
+               label="IREE llvm-cpu")
+    if all("torch_compile_s" in r for r in results):
+        ax.plot(list(x), [r["memcpy_s"] / r["torch_compile_s"]
+                          for r in results], "kD", markersize=4,
+                label="torch.compile (Inductor)")
+    ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
+    ax.set_xticks(list(x))
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_ylabel("memcpy time of the same bytes / time")
+    ax.set_title("DyT / LayerNorm / RMSNorm, one thread (higher is faster)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(here)
@@ -161,7 +202,18 @@ def main():
                    help="a Python with torch (default: bench/.venv's if it "
                         "has torch, else the project's .venv from "
                         "scripts/setup.sh)")
+    p.add_argument("--replot", metavar="JSON", default=None,
+                   help="only draw the plot of an earlier run's JSON "
+                        "(NAME.json -> NAME.png in --out, default beside "
+                        "it), with a Python that has matplotlib")
     opts = p.parse_args()
+    if opts.replot:
+        with open(opts.replot) as f:
+            results = json.load(f)["results"]
+        out = opts.out or os.path.dirname(os.path.abspath(opts.replot))
+        stem = os.path.splitext(os.path.basename(opts.replot))[0]
+        plot(results, os.path.join(out, stem + ".png"))
+        return
     if opts.torch_python is None:
         candidates = [os.path.join(here, ".venv", "bin", "python"),
                       os.path.join(root, ".venv", "bin", "python")]
@@ -262,39 +314,7 @@ def main():
         with open(os.path.join(opts.out, "cpu_norms.json"), "w") as f:
             json.dump({"results": results, "unavailable_peers": missing}, f,
                       indent=1)
-        try:
-            import matplotlib
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except Exception as e:  # noqa: BLE001
-            print(f"\nNo plot: matplotlib unavailable ({e})", file=sys.stderr)
-            return
-        labels = [f"{r['op']}\n{r['shape']}\n{r['dtype']}" for r in results]
-        x = range(len(results))
-        fig, ax = plt.subplots(figsize=(max(8, len(results) * 0.7), 4.5))
-        ax.bar([i - 0.27 for i in x],
-               [r["copy_ratio"] for r in results], 0.27, label="dyt-mlir")
-        ax.bar([i for i in x],
-               [r["gcc_copy_ratio"] for r in results], 0.27,
-               label="gcc -O3 -march=native -ffast-math")
-        if all("iree_s" in r for r in results):
-            ax.bar([i + 0.27 for i in x],
-                   [r["memcpy_s"] / r["iree_s"] for r in results], 0.27,
-                   label="IREE llvm-cpu")
-        if all("torch_compile_s" in r for r in results):
-            ax.plot(list(x), [r["memcpy_s"] / r["torch_compile_s"]
-                              for r in results], "kD", markersize=4,
-                    label="torch.compile (Inductor)")
-        ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
-        ax.set_xticks(list(x))
-        ax.set_xticklabels(labels, fontsize=7)
-        # dyt-mlir and gcc: each run's memcpy pair; IREE and torch.compile:
-        # memcpy's median over their time (timed in series, once).
-        ax.set_ylabel("speed relative to memcpy of the same bytes")
-        ax.set_title("DyT / LayerNorm / RMSNorm, one thread (higher is faster)")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(os.path.join(opts.out, "cpu_norms.png"), dpi=110)
+        plot(results, os.path.join(opts.out, "cpu_norms.png"))
 
 
 if __name__ == "__main__":
