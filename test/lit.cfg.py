@@ -103,6 +103,13 @@ fake_cuda_driver = os.path.join(config.dyt_obj_root, "unittests", "Runtime",
 if os.path.exists(fake_cuda_driver):
     config.available_features.add("fake-cuda-driver")
     config.substitutions.append(("%fake_cuda_driver", fake_cuda_driver))
+# bench/gpu_bundle.py on this build: the GPU benchmarks compiled ahead of
+# time for machines without LLVM.
+config.substitutions.append(
+    ("%gpu_bundle",
+     python + " " + os.path.join(os.path.dirname(config.test_source_root),
+                                 "bench", "gpu_bundle.py")
+     + " --build " + config.dyt_obj_root))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 

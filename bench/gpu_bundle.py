@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""A self-contained bundle of the GPU benchmarks and runtime tests, built here
+and run on a GPU machine that has no LLVM 22 (the `device` tool's machines:
+dyt-run needs libMLIR and libLLVM, over 250 MB, and a run carries 64 MiB).
+
+  python3 bench/gpu_bundle.py [--build build] [--out build/gpu-bundle]
+                              [--rows 8192 --cols 4096] [--matmul 4096x4096x4096]
+
+Each case (DyT, LayerNorm, RMSNorm in f32 and bf16, DyT again with
+fast-tanh; matmul and matmul + DyT) goes through dyt-opt's dyt-nvvm-pipeline
+(PTX for sm_90), mlir-translate and llc into an object, and all of them are
+linked with bench/gpu_bundle_driver.cpp into OUT/dyt-gpu-bench, whose only
+library beside libc and libstdc++ is OUT/libdyt_cuda_runtime.so. OUT also gets
+DytCudaRuntimeTests and run.sh, which on the GPU machine runs the runtime
+tests (the CudaGpuTest cases need the GPU) and then every case, writing
+JSON lines: each case checked against a host reference, then timed with CUDA
+events against a device-to-device copy of the same result bytes.
+
+  run.sh [ITERATIONS] [DIR-FOR-LOGS]
+"""
+import argparse
+import os
+import shutil
+import stat
+import subprocess
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from cpu_norms import mlir_for  # noqa: E402
+from gpu_norms import matmul_mlir  # noqa: E402
+
+LLVM = "/usr/lib/llvm-22/bin"
+KINDS = {"dyt": "Kind::Dyt", "layer_norm": "Kind::LayerNorm",
+         "rms_norm": "Kind::RmsNorm", "matmul": "Kind::Matmul",
+         "matmul_dyt": "Kind::MatmulDyt"}
+
+
+def cases(rows, cols, matmul):
+    """(name, kind, dtype, fast_tanh, (m, k, n), MLIR of @f)."""
+    for dtype in ("f32", "bf16"):
+        for op in ("dyt", "layer_norm", "rms_norm"):
+            yield (f"{op}_{dtype}", op, dtype, False, (rows, 0, cols),
+                   mlir_for(op, rows, cols, dtype))
+    yield ("dyt_f32_fast_tanh", "dyt", "f32", True, (rows, 0, cols),
+           mlir_for("dyt", rows, cols, "f32"))
+    m, k, n = matmul
+    yield ("matmul", "matmul", "f32", False, (m, k, n),
+           matmul_mlir(m, k, n, False))
+    yield ("matmul_dyt", "matmul_dyt", "f32", False, (m, k, n),
+           matmul_mlir(m, k, n, True))
+
+
+def run(cmd):
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"gpu_bundle.py: {' '.join(cmd)} failed:\n{out.stdout}"
+                 f"{out.stderr}")
+
+
+def main():
+    root = os.path.dirname(here)
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--build", default=os.path.join(root, "build"))
+    p.add_argument("--out", default=None, help="default: BUILD/gpu-bundle")
+    p.add_argument("--rows", type=int, default=8192)
+    p.add_argument("--cols", type=int, default=4096)
+    p.add_argument("--matmul", default="4096x4096x4096", help="MxKxN")
+    p.add_argument("--cpu", action="store_true",
+                   help="the same cases through dyt-cpu-pipeline (a test of "
+                        "the driver and its references, with the runtime's "
+                        "fake CUDA driver as DYT_CUDA_LIBRARY)")
+    opts = p.parse_args()
+    out = opts.out or os.path.join(opts.build, "gpu-bundle")
+    objects = os.path.join(out, "obj")
+    os.makedirs(objects, exist_ok=True)
+    dyt_opt = os.path.join(opts.build, "bin", "dyt-opt")
+    matmul = tuple(int(v) for v in opts.matmul.split("x"))
+
+    table, declarations, paths = [], [], []
+    for name, kind, dtype, fast_tanh, (m, k, n), source in cases(
+            opts.rows, opts.cols, matmul):
+        # The C interface (_mlir_ciface_NAME) takes and returns descriptors
+        # by pointer: callable from C++ whatever the ABI of the struct.
+        source = source.replace("func.func @f(", f"func.func @{name}(", 1)
+        head, rest = source.split("{\n", 1)
+        source = f"{head}attributes {{llvm.emit_c_interface}} {{\n{rest}"
+        base = os.path.join(objects, name)
+        with open(base + ".mlir", "w") as f:
+            f.write(source)
+        if opts.cpu:
+            pipeline = "dyt-cpu-pipeline"
+        else:
+            pipeline = "dyt-nvvm-pipeline" + ("{fast-tanh=true}" if fast_tanh
+                                              else "")
+        run([dyt_opt, base + ".mlir", f"--pass-pipeline=builtin.module({pipeline})",
+             "-o", base + ".llvm.mlir"])
+        run([os.path.join(LLVM, "mlir-translate"), "--mlir-to-llvmir",
+             base + ".llvm.mlir", "-o", base + ".ll"])
+        run([os.path.join(LLVM, "llc"), "-O3", "-filetype=obj",
+             "-relocation-model=pic", *(["-mcpu=native"] if opts.cpu else []),
+             base + ".ll", "-o", base + ".o"])
+        paths.append(base + ".o")
+        signature = {"dyt": "Memref<2> *, Memref<2> *, float, Memref<1> *, Memref<1> *",
+                     "layer_norm": "Memref<2> *, Memref<2> *, Memref<1> *, Memref<1> *",
+                     "rms_norm": "Memref<2> *, Memref<2> *, Memref<1> *",
+                     "matmul": "Memref<2> *, Memref<2> *, Memref<2> *, float, Memref<1> *, Memref<1> *",
+                     "matmul_dyt": "Memref<2> *, Memref<2> *, Memref<2> *, float, Memref<1> *, Memref<1> *"}[kind]
+        declarations.append(f'extern "C" void _mlir_ciface_{name}({signature});')
+        table.append(f'    {{"{name}", {KINDS[kind]}, {str(dtype == "bf16").lower()}, '
+                     f'{str(fast_tanh).lower()}, {m}, {k}, {n}, '
+                     f'reinterpret_cast<void *>(&_mlir_ciface_{name})}},')
+    with open(os.path.join(objects, "cases.inc"), "w") as f:
+        f.write("// Generated by bench/gpu_bundle.py.\n"
+                "} // namespace\n" + "\n".join(declarations) +
+                "\nnamespace {\nconst Case kCases[] = {\n" + "\n".join(table) +
+                "\n};\n")
+
+    runtime = os.path.join(opts.build, "lib", "libdyt_cuda_runtime.so")
+    shutil.copy2(runtime, out)
+    run(["g++", "-O2", "-std=c++17", *(["-DDYT_BUNDLE_CPU"] if opts.cpu else []),
+         "-I", os.path.join(root, "include"),
+         "-I", objects, os.path.join(here, "gpu_bundle_driver.cpp"), *paths,
+         "-L", out, "-ldyt_cuda_runtime", "-Wl,-rpath,$ORIGIN",
+         *([f"-Wl,-rpath,{os.path.dirname(LLVM)}/lib"] if opts.cpu else []),
+         # The CPU pipeline's strided copies call MLIR's C runner utilities.
+         *([os.path.join(os.path.dirname(LLVM), "lib",
+                         "libmlir_c_runner_utils.so")] if opts.cpu else []),
+         "-o", os.path.join(out, "dyt-gpu-bench")])
+    tests = os.path.join(opts.build, "unittests", "DytCudaRuntimeTests")
+    shutil.copy2(tests, out)
+    script = os.path.join(out, "run.sh")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\n"
+                "# Generated by bench/gpu_bundle.py: the runtime tests, then "
+                "every case (JSON lines).\n"
+                "# run.sh [ITERATIONS] [DIR-FOR-LOGS]\n"
+                'here="$(cd "$(dirname "$0")" && pwd)"\n'
+                'logs="${2:-.}"\n'
+                'mkdir -p "$logs"\n'
+                'nvidia-smi -L 2>&1 | tee "$logs/nvidia-smi.txt"\n'
+                'LD_LIBRARY_PATH="$here" "$here/DytCudaRuntimeTests" 2>&1 | '
+                'tail -40 | tee "$logs/runtime-tests.txt"\n'
+                '"$here/dyt-gpu-bench" "${1:-50}" | tee "$logs/gpu-bench.jsonl"\n')
+    os.chmod(script, os.stat(script).st_mode | stat.S_IXUSR | stat.S_IXGRP |
+             stat.S_IXOTH)
+    shutil.rmtree(objects)
+    size = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
+    print(f"{out}: {len(table)} cases, {size / 2**20:.1f} MiB "
+          f"(run there: {out}/run.sh [ITERATIONS] [LOGDIR])")
+
+
+if __name__ == "__main__":
+    main()
