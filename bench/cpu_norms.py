@@ -145,14 +145,15 @@ def unavailable_peers(iree_available, iree_bin, torch_failure):
 
 
 def plot(results, path):
-    """The results as a bar chart of speed relative to memcpy (PNG)."""
+    """The results as a bar chart of speed relative to memcpy (PNG); False
+    when matplotlib is missing."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except Exception as e:  # noqa: BLE001
         print(f"\nNo plot: matplotlib unavailable ({e})", file=sys.stderr)
-        return
+        return False
     labels = [f"{r['op']}\n{r['shape']}\n{r['dtype']}" for r in results]
     x = range(len(results))
     fig, ax = plt.subplots(figsize=(max(8, len(results) * 0.7), 4.5))
@@ -182,6 +183,7 @@ def plot(results, path):
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+    return True
 
 
 def main():
@@ -212,8 +214,8 @@ def main():
             results = json.load(f)["results"]
         out = opts.out or os.path.dirname(os.path.abspath(opts.replot))
         stem = os.path.splitext(os.path.basename(opts.replot))[0]
-        plot(results, os.path.join(out, stem + ".png"))
-        return
+        os.makedirs(out, exist_ok=True)
+        return 0 if plot(results, os.path.join(out, stem + ".png")) else 1
     if opts.torch_python is None:
         candidates = [os.path.join(here, ".venv", "bin", "python"),
                       os.path.join(root, ".venv", "bin", "python")]
@@ -318,4 +320,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -27,7 +27,9 @@ static inline float bf16_to_f32(uint16_t b) {
   return f;
 }
 // Round to nearest even, NaN to the quiet NaN 0x7fc0: PyTorch's
-// c10::BFloat16 conversion, and what dyt-mlir's kernels compute. Without the
+// c10::BFloat16 conversion, and what dyt-mlir's kernels compute on hosts
+// without a bf16 conversion instruction (with one, vcvtneps2bf16 keeps a
+// NaN's sign and payload; either way a NaN stays a NaN). Without the
 // NaN case the rounding carry turns some NaNs into infinities or -0
 // (0x7fffffff -> 0x8000). The test is on the bits because -ffast-math
 // removes isnan().

@@ -1,7 +1,8 @@
 //===- ContractFloatOps.cpp - dyt-contract-float-ops -----------------------===//
 //
-// The `contract` fast-math flag on every floating-point arith op: LLVM fuses
-// fmul + fadd into an FMA only when both instructions allow it.
+// The `contract` fast-math flag on arith.mulf/addf/subf, except an add that
+// is a loop's accumulator: LLVM fuses fmul + fadd into an FMA only when both
+// instructions allow it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,7 +22,11 @@ using namespace mlir;
 
 namespace {
 
-/// Whether `op`'s result is the next value of a loop-carried accumulator.
+/// Whether `op`'s result is the next value of a loop-carried accumulator:
+/// yielded by an scf.for directly (what the vectorized reductions of the CPU
+/// pipeline are). An accumulator updated through an scf.if or in an
+/// scf.while is not recognised; it is contracted, which costs latency, not
+/// correctness.
 /// Fused into an FMA, such an add puts the multiply's latency on the
 /// loop-carried chain: a reduction over a row of a norm, whose few
 /// accumulators already wait on each other, gets slower (on Zen 3 an FMA
@@ -37,8 +42,10 @@ struct DytContractFloatOpsPass
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     getOperation()->walk([&](arith::ArithFastMathInterface op) {
-      // math ops carry the same flags, but LLVM contracts only fmul + fadd.
-      if (!isa<arith::ArithDialect>(op->getDialect()) ||
+      // Only a multiply and an add or subtract can become an FMA; the flag
+      // on anything else (compares, conversions, divides, math ops) would
+      // be noise on the LLVM side.
+      if (!isa<arith::MulFOp, arith::AddFOp, arith::SubFOp>(op) ||
           accumulatesAcrossIterations(op))
         return;
       arith::FastMathFlags flags = arith::FastMathFlags::none;

@@ -43,19 +43,29 @@ func.func @sum_of_squares(%m: memref<64xf32>) -> vector<8xf32> {
 
 // -----
 
-// Integer ops and math ops have nothing to contract and are left as they are.
+// Nothing else can become an FMA: integer ops, divides, compares,
+// conversions and math ops are left as they are.
 // CHECK-LABEL: func @untouched
 // CHECK-NOT:     contract
 // CHECK:         arith.addi %{{.*}}, %{{.*}} : i32
+// CHECK-NOT:     contract
+// CHECK:         arith.divf %{{.*}}, %{{.*}} : f32
+// CHECK-NOT:     contract
+// CHECK:         arith.cmpf olt, %{{.*}}, %{{.*}} : f32
+// CHECK-NOT:     contract
+// CHECK:         arith.extf %{{.*}} : f16 to f32
 // CHECK-NOT:     contract
 // CHECK:         math.fma %{{.*}}, %{{.*}}, %{{.*}} : f32
 // CHECK-NOT:     contract
 // CHECK:         math.tanh %{{.*}} : f32
 // CHECK-NOT:     contract
 // CHECK:         return
-func.func @untouched(%i: i32, %x: f32) -> (i32, f32, f32) {
+func.func @untouched(%i: i32, %x: f32, %h: f16) -> (i32, f32, i1, f32, f32, f32) {
   %j = arith.addi %i, %i : i32
+  %q = arith.divf %x, %x : f32
+  %c = arith.cmpf olt, %x, %q : f32
+  %w = arith.extf %h : f16 to f32
   %f = math.fma %x, %x, %x : f32
   %t = math.tanh %x : f32
-  return %j, %f, %t : i32, f32, f32
+  return %j, %q, %c, %w, %f, %t : i32, f32, i1, f32, f32, f32
 }

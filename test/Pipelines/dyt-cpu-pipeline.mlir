@@ -44,6 +44,11 @@ func.func @dyt(%x: tensor<8x768xf32>, %a: f32, %g: tensor<768xf32>, %b: tensor<7
 // A norm: no allocation per row (the statistics stay in registers), a
 // horizontal reduction per row. Two allocations before the first loop: the
 // result, and bf16 gamma widened to f32 once (freed after the row loop).
+// The sum of squares keeps a plain add: it is the reduction's loop-carried
+// accumulator, and contracted its chain would wait for FMAs.
+// AVX2-LABEL: llvm.func @rms_norm
+// AVX2:         %[[SQ:.*]] = llvm.fmul %[[V:.*]], %[[V]] {fastmathFlags = #llvm.fastmath<contract>} : vector<32xf32>
+// AVX2-NEXT:    llvm.fadd %{{.*}}, %[[SQ]] : vector<32xf32>
 // FAST-LABEL: llvm.func @rms_norm
 // FAST:         llvm.call @malloc
 // FAST:         llvm.call @malloc

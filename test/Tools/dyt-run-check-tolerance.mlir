@@ -12,6 +12,9 @@
 // RUN: not dyt-run %s -e matmul --random --check --rtol 0 --atol 0 2>&1 | FileCheck %s --check-prefix=STRICT
 // STRICT: dyt-run: check failed: result #0 element {{[0-9]+}}: {{.*}} (fast) vs {{.*}} (reference), tolerance 0.{{0+}}e+00 + 0.{{0+}}e+00 * max(|reference|, rms(reference) = {{[0-9.e+-]+}}){{$}}
 //
+// A contraction reached through a call counts too.
+// RUN: not dyt-run %s -e caller --random --check --rtol 0 --atol 0 2>&1 | FileCheck %s --check-prefix=STRICT
+//
 // Without a contraction in the function (or in a function it calls) the
 // criterion stays element by element.
 // RUN: not dyt-run %s -e elementwise --random --check --rtol 0 --atol 0 2>&1 | FileCheck %s --check-prefix=ELEM
@@ -29,4 +32,9 @@ func.func @matmul(%a: tensor<16x4096xf32>, %b: tensor<4096x256xf32>) -> tensor<1
 func.func @elementwise(%x: tensor<1000xf32>) -> tensor<1000xf32> {
   %t = math.tanh %x : tensor<1000xf32>
   return %t : tensor<1000xf32>
+}
+
+func.func @caller(%a: tensor<16x4096xf32>, %b: tensor<4096x256xf32>) -> tensor<16x256xf32> {
+  %r = func.call @matmul(%a, %b) : (tensor<16x4096xf32>, tensor<4096x256xf32>) -> tensor<16x256xf32>
+  return %r : tensor<16x256xf32>
 }

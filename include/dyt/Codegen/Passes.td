@@ -127,20 +127,26 @@ def DytApproximateTanhPass : Pass<"dyt-approximate-tanh"> {
 def DytContractFloatOpsPass : Pass<"dyt-contract-float-ops"> {
   let summary = "Let LLVM fuse floating-point multiplies and adds into FMAs";
   let description = [{
-    Adds the `contract` fast-math flag to every floating-point `arith` op
-    (`arith.mulf`, `arith.addf`, `arith.subf`, ...) in the operation, keeping
-    the flags it already has. LLVM fuses a multiply and the add that uses it
-    into one FMA only when both carry `contract`; without it, the lowered
-    `gamma * t + beta` of DyT, a norm's sum of squares and its
-    `(x - mean) * rstd * gamma + beta` are separate multiplies and adds (one
-    instruction more per vector, a rounding more per element), where a C
-    compiler contracts by default (GCC's `-ffp-contract=fast`). An op whose
-    result an `scf.for` carries to its next iteration (a reduction's
-    accumulator) is left alone: fused, the multiply's latency would join the
-    loop-carried chain.
+    Adds the `contract` fast-math flag to every `arith.mulf`, `arith.addf`
+    and `arith.subf` in the operation, keeping the flags each already has.
+    LLVM fuses a multiply and the add that uses it into one FMA only when
+    both carry `contract`; without it, the lowered `gamma * t + beta` of DyT
+    and a norm's `(x - mean) * rstd * gamma + beta` are separate multiplies
+    and adds (one instruction more per vector, a rounding more per element),
+    where a C compiler contracts by default (GCC's `-ffp-contract=fast`).
+
+    An add whose result an `scf.for` yields (a reduction's accumulator, such
+    as a norm's sum of squares) is left alone: fused, each step of the
+    loop-carried chain would wait for an FMA instead of an add (4 cycles
+    instead of 3 on Zen 3), while the multiplies run on other pipes anyway.
+    An accumulator updated through an `scf.if` or in an `scf.while` is not
+    recognised, and is contracted.
 
     A fused multiply-add rounds once instead of twice, so results can differ
-    from the uncontracted program in the last bit; `dyt-run --check` compares
+    from the uncontracted program in the last bit, and arithmetic that relies
+    on the separate rounding (an error-free `a * b - p` written without an
+    fma) no longer computes what it says: such IR needs
+    `dyt-cpu-pipeline{contract-float-ops=false}`. `dyt-run --check` compares
     within a tolerance. `dyt-cpu-pipeline` runs this pass before
     `dyt-approximate-tanh`, so the tanh's own arithmetic (whose error bound
     was measured with explicit `math.fma`s and plain multiplies) is not

@@ -33,7 +33,8 @@ struct DytCpuPipelineOptions
       *this, "contract-float-ops",
       llvm::cl::desc("Let LLVM fuse multiplies and the adds that use them "
                      "into FMAs (dyt-contract-float-ops), as a C compiler "
-                     "does by default"),
+                     "does by default; off for IR that relies on separate "
+                     "roundings"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> fastTanh{
       *this, "fast-tanh",
