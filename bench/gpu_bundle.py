@@ -120,7 +120,8 @@ def main():
     shutil.copy2(runtime, out)
     run(["g++", "-O2", "-std=c++17", *(["-DDYT_BUNDLE_CPU"] if opts.cpu else []),
          "-I", os.path.join(root, "include"),
-         "-I", objects, os.path.join(here, "gpu_bundle_driver.cpp"), *paths,
+         "-I", objects, os.path.join(here, "gpu_bundle_driver.cpp"),
+         os.path.join(root, "lib", "Runtime", "FloatConversions.cpp"), *paths,
          "-L", out, "-ldyt_cuda_runtime", "-Wl,-rpath,$ORIGIN",
          *([f"-Wl,-rpath,{os.path.dirname(LLVM)}/lib"] if opts.cpu else []),
          # The CPU pipeline's strided copies call MLIR's C runner utilities.

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Runtime/CudaRuntime.h"
+#include "dyt/Runtime/FloatConversions.h"
 
 #include <algorithm>
 #include <cmath>
@@ -59,20 +60,8 @@ struct Case {
 
 #include "cases.inc"
 
-float bf16ToFloat(uint16_t bits) {
-  uint32_t u = uint32_t(bits) << 16;
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
-
-uint16_t floatToBf16(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  if ((u & 0x7fffffffu) > 0x7f800000u)
-    return 0x7fc0;
-  return uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
-}
+using mlir::dyt::bf16ToF32;
+using mlir::dyt::f32ToBf16;
 
 /// A host tensor of f32 or bf16 elements (bf16 kept as its bits) and its
 /// device copy.
@@ -122,8 +111,8 @@ Tensor randomTensor(std::vector<int64_t> shape, bool bf16, std::mt19937 &rng,
   for (int64_t i = 0; i < count; ++i) {
     float v = dist(rng);
     if (bf16) {
-      uint16_t b = floatToBf16(v);
-      v = bf16ToFloat(b);
+      uint16_t b = f32ToBf16(v);
+      v = bf16ToF32(b);
       std::memcpy(&t.bytes[2 * i], &b, 2);
     } else {
       std::memcpy(&t.bytes[4 * i], &v, 4);
@@ -236,7 +225,7 @@ bool check(const Case &c, const Inputs &in, const Memref<2> &result,
     if (c.bf16) {
       uint16_t b;
       std::memcpy(&b, &bytes[2 * i], 2);
-      return double(bf16ToFloat(b));
+      return double(bf16ToF32(b));
     }
     float f;
     std::memcpy(&f, &bytes[4 * i], 4);
