@@ -303,7 +303,7 @@ double rootMeanSquare(const HostValue &value) {
 /// largest error of each result and returns false on the first element out
 /// of tolerance: |fast - reference| <= atol + rtol * |reference|.
 ///
-/// With `contracts`, the relative term is rtol * max(|reference|,
+/// With `sumsProducts`, the relative term is rtol * max(|reference|,
 /// rms(reference)): two summation orders of a K-long dot product differ by
 /// rounding errors of the size of its terms, not of its result, and a result
 /// that cancels to near 0 would fail any bound relative to itself (a
