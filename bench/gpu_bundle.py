@@ -18,6 +18,10 @@ JSON lines: each case checked against a host reference, then timed with CUDA
 events against a device-to-device copy of the same result bytes.
 
   run.sh [ITERATIONS] [DIR-FOR-LOGS]
+
+The binaries are built with this machine's toolchain: the GPU machine needs
+glibc >= 2.34 and the libstdc++ of GCC >= 11 (what they reference), and a
+CUDA driver for PTX 8.0 (CUDA 12 or later).
 """
 import argparse
 import os
