@@ -105,3 +105,16 @@ func.func @matmul_dyt(%a: tensor<64x128xf32>, %b: tensor<128x96xf32>, %al: f32, 
   %y = dyt.dyt %c alpha(%al : f32) gamma(%g : tensor<96xf32>) beta(%be : tensor<96xf32>) : tensor<64x96xf32> -> tensor<64x96xf32>
   return %y : tensor<64x96xf32>
 }
+
+// Two DyTs sharing bf16 gamma and beta: each is widened to f32 once for
+// both (the two widenings dyt-cpu-tile-and-fuse makes are identical, and CSE
+// keeps one). Four allocations: the two results and the two f32 copies.
+// AVX2-LABEL: llvm.func @shared_gamma
+// AVX2-COUNT-4: llvm.call @malloc
+// AVX2-NOT:     llvm.call @malloc
+// AVX2:         llvm.return
+func.func @shared_gamma(%x: tensor<64x4096xbf16>, %y: tensor<64x4096xbf16>, %a: f32, %g: tensor<4096xbf16>, %b: tensor<4096xbf16>) -> (tensor<64x4096xbf16>, tensor<64x4096xbf16>) {
+  %1 = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<4096xbf16>) beta(%b : tensor<4096xbf16>) : tensor<64x4096xbf16> -> tensor<64x4096xbf16>
+  %2 = dyt.dyt %y alpha(%a : f32) gamma(%g : tensor<4096xbf16>) beta(%b : tensor<4096xbf16>) : tensor<64x4096xbf16> -> tensor<64x4096xbf16>
+  return %1, %2 : tensor<64x4096xbf16>, tensor<64x4096xbf16>
+}
