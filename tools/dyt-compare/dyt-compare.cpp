@@ -202,32 +202,53 @@ std::string jsonString(StringRef text) {
   return out + "\"";
 }
 
-/// The kernels dyt-nvvm-pipeline makes of the variant: launches and PTX.
+/// Records the kernels dyt-nvvm-pipeline made of a variant (launches and
+/// the bytes of their PTX) at the end of that pipeline: with --bench the
+/// JIT's own run of the pipeline counts them, instead of a second run.
+struct CountKernelsPass
+    : PassWrapper<CountKernelsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CountKernelsPass)
+  explicit CountKernelsPass(Variant &variant) : variant(variant) {}
+  StringRef getArgument() const override { return "dyt-compare-count-kernels"; }
+  void runOnOperation() override {
+    variant.kernelLaunches = 0;
+    variant.kernelCodeBytes = 0;
+    getOperation()->walk([&](gpu::LaunchFuncOp) { ++variant.kernelLaunches; });
+    getOperation()->walk([&](gpu::BinaryOp binary) {
+      for (Attribute object : binary.getObjects())
+        variant.kernelCodeBytes +=
+            cast<gpu::ObjectAttr>(object).getObject().size();
+    });
+  }
+  Variant &variant;
+};
+
+/// The target pipeline, and for the GPU the count of `variant`'s kernels.
+void buildCountingPipeline(OpPassManager &pm, Variant &variant) {
+  buildTargetPipeline(pm);
+  if (targetsGpu())
+    pm.addPass(std::make_unique<CountKernelsPass>(variant));
+}
+
+/// Without --bench on the GPU nothing is JIT-compiled: the pipeline runs
+/// here only to count the kernels.
 void countKernels(Variant &variant, StringRef funcName) {
   OwningOpRef<ModuleOp> lowered = keepOnlyReachable(*variant.module, funcName);
   PassManager pm(lowered->getContext());
-  buildTargetPipeline(pm);
+  buildCountingPipeline(pm, variant);
   if (failed(pm.run(*lowered)))
     fail("dyt-nvvm-pipeline failed on the " + variant.name + " variant");
-  lowered->walk([&](gpu::LaunchFuncOp) { ++variant.kernelLaunches; });
-  lowered->walk([&](gpu::BinaryOp binary) {
-    for (Attribute object : binary.getObjects())
-      variant.kernelCodeBytes +=
-          cast<gpu::ObjectAttr>(object).getObject().size();
-  });
 }
 
 void compileAndBench(Variant &variant, StringRef funcName) {
   Device device = targetsGpu() ? Device::Gpu : Device::Cpu;
-  if (targetsGpu()) {
-    countKernels(variant, funcName);
-    if (!bench)
-      return;
-  }
+  if (targetsGpu() && !bench)
+    return countKernels(variant, funcName);
   std::string error;
   std::unique_ptr<JitFunction> jit = JitFunction::compile(
       keepOnlyReachable(*variant.module, funcName), funcName,
-      buildTargetPipeline, getRuntimeLibraries(device), error,
+      [&](OpPassManager &pm) { buildCountingPipeline(pm, variant); },
+      getRuntimeLibraries(device), error,
       /*keepObjectCode=*/!targetsGpu(), device);
   if (!jit)
     fail("the " + variant.name + " variant: " + error);
