@@ -146,7 +146,8 @@ def DytGpuDeviceMemoryPass
     * `memref.alloc` / `memref.dealloc` become `gpu.alloc` / `gpu.dealloc`,
       `memref.copy` becomes `gpu.memcpy`;
     * a constant (`memref.get_global`) used by a kernel is copied to a
-      device buffer first;
+      device buffer first, on every call (nothing caches it across calls:
+      a model with constant weights moves them host-to-device each time);
     * a scalar `memref.load` on the host whose value only kernels use (an
       alpha read "once, outside the loop") is moved into those kernels.
 
