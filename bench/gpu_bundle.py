@@ -39,6 +39,9 @@ LLVM = "/usr/lib/llvm-22/bin"
 KINDS = {"dyt": "Kind::Dyt", "layer_norm": "Kind::LayerNorm",
          "rms_norm": "Kind::RmsNorm", "matmul": "Kind::Matmul",
          "matmul_dyt": "Kind::MatmulDyt"}
+# The function types gpu_bundle_driver.cpp defines for each kind.
+SIGNATURES = {"dyt": "DytSig", "layer_norm": "NormSig", "rms_norm": "RmsSig",
+              "matmul": "MatmulSig", "matmul_dyt": "MatmulSig"}
 
 
 def cases(rows, cols, matmul):
@@ -106,12 +109,7 @@ def main():
              "-relocation-model=pic", *(["-mcpu=native"] if opts.cpu else []),
              base + ".ll", "-o", base + ".o"])
         paths.append(base + ".o")
-        signature = {"dyt": "Memref<2> *, Memref<2> *, float, Memref<1> *, Memref<1> *",
-                     "layer_norm": "Memref<2> *, Memref<2> *, Memref<1> *, Memref<1> *",
-                     "rms_norm": "Memref<2> *, Memref<2> *, Memref<1> *",
-                     "matmul": "Memref<2> *, Memref<2> *, Memref<2> *, float, Memref<1> *, Memref<1> *",
-                     "matmul_dyt": "Memref<2> *, Memref<2> *, Memref<2> *, float, Memref<1> *, Memref<1> *"}[kind]
-        declarations.append(f'extern "C" void _mlir_ciface_{name}({signature});')
+        declarations.append(f'extern "C" {SIGNATURES[kind]} _mlir_ciface_{name};')
         table.append(f'    {{"{name}", {KINDS[kind]}, {str(dtype == "bf16").lower()}, '
                      f'{str(fast_tanh).lower()}, {m}, {k}, {n}, '
                      f'reinterpret_cast<void *>(&_mlir_ciface_{name})}},')
@@ -121,6 +119,10 @@ def main():
                 "\nnamespace {\nconst Case kCases[] = {\n" + "\n".join(table) +
                 "\n};\n")
 
+    # The CPU pipeline's strided copies call MLIR's C runner utilities.
+    llvm_lib = os.path.join(os.path.dirname(LLVM), "lib")
+    cpu_libraries = ([os.path.join(llvm_lib, "libmlir_c_runner_utils.so"),
+                      f"-Wl,-rpath,{llvm_lib}"] if opts.cpu else [])
     runtime = os.path.join(opts.build, "lib", "libdyt_cuda_runtime.so")
     shutil.copy2(runtime, out)
     run(["g++", "-O2", "-std=c++17", *(["-DDYT_BUNDLE_CPU"] if opts.cpu else []),
@@ -128,11 +130,7 @@ def main():
          "-I", objects, os.path.join(here, "gpu_bundle_driver.cpp"),
          os.path.join(root, "lib", "Runtime", "FloatConversions.cpp"), *paths,
          "-L", out, "-ldyt_cuda_runtime", "-Wl,-rpath,$ORIGIN",
-         *([f"-Wl,-rpath,{os.path.dirname(LLVM)}/lib"] if opts.cpu else []),
-         # The CPU pipeline's strided copies call MLIR's C runner utilities.
-         *([os.path.join(os.path.dirname(LLVM), "lib",
-                         "libmlir_c_runner_utils.so")] if opts.cpu else []),
-         "-o", os.path.join(out, "dyt-gpu-bench")])
+         *cpu_libraries, "-o", os.path.join(out, "dyt-gpu-bench")])
     tests = os.path.join(opts.build, "unittests", "DytCudaRuntimeTests")
     shutil.copy2(tests, out)
     script = os.path.join(out, "run.sh")

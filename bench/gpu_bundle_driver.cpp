@@ -39,13 +39,14 @@ template <int Rank> struct Memref {
   int64_t strides[Rank] = {};
 };
 
-// The C interfaces of bench/gpu_bundle.py's functions, by kind.
-using NormFn = void (*)(Memref<2> *, Memref<2> *, Memref<1> *, Memref<1> *);
-using DytFn = void (*)(Memref<2> *, Memref<2> *, float, Memref<1> *,
-                       Memref<1> *);
-using RmsFn = void (*)(Memref<2> *, Memref<2> *, Memref<1> *);
-using MatmulFn = void (*)(Memref<2> *, Memref<2> *, Memref<2> *, float,
-                          Memref<1> *, Memref<1> *);
+// The C interfaces of bench/gpu_bundle.py's functions, by kind (cases.inc
+// declares each case's function with one of these types).
+using NormSig = void(Memref<2> *, Memref<2> *, Memref<1> *, Memref<1> *);
+using DytSig = void(Memref<2> *, Memref<2> *, float, Memref<1> *,
+                    Memref<1> *);
+using RmsSig = void(Memref<2> *, Memref<2> *, Memref<1> *);
+using MatmulSig = void(Memref<2> *, Memref<2> *, Memref<2> *, float,
+                       Memref<1> *, Memref<1> *);
 
 enum class Kind { Dyt, LayerNorm, RmsNorm, Matmul, MatmulDyt };
 
@@ -152,18 +153,18 @@ Memref<2> call(const Case &c, Inputs &in) {
     b = describe<1>(in.beta);
   switch (c.kind) {
   case Kind::Dyt:
-    reinterpret_cast<DytFn>(c.function)(&result, &x, in.alpha, &g, &b);
+    reinterpret_cast<DytSig *>(c.function)(&result, &x, in.alpha, &g, &b);
     break;
   case Kind::LayerNorm:
-    reinterpret_cast<NormFn>(c.function)(&result, &x, &g, &b);
+    reinterpret_cast<NormSig *>(c.function)(&result, &x, &g, &b);
     break;
   case Kind::RmsNorm:
-    reinterpret_cast<RmsFn>(c.function)(&result, &x, &g);
+    reinterpret_cast<RmsSig *>(c.function)(&result, &x, &g);
     break;
   case Kind::Matmul:
   case Kind::MatmulDyt: {
     Memref<2> w = describe<2>(in.w);
-    reinterpret_cast<MatmulFn>(c.function)(&result, &x, &w, in.alpha, &g, &b);
+    reinterpret_cast<MatmulSig *>(c.function)(&result, &x, &w, in.alpha, &g, &b);
     break;
   }
   }
