@@ -20,6 +20,7 @@
 
 #include "dyt/Execution/JitFunction.h"
 #include "dyt/Execution/RandomInputs.h"
+#include "dyt/Execution/ReachableFunctions.h"
 #include "dyt/InitAllDyt.h"
 #include "dyt/Pipelines/CpuPipeline.h"
 #include "dyt/Pipelines/NvvmPipeline.h"
@@ -134,20 +135,6 @@ func::FuncOp getEntry(ModuleOp module) {
   if (!found)
     fail(inputFile + " has no public function with a body");
   return found;
-}
-
-/// @funcName and the functions it calls, directly or not.
-SmallVector<Operation *> getReachableFunctions(ModuleOp module,
-                                               StringRef funcName) {
-  SmallVector<Operation *> funcs = {module.lookupSymbol(funcName)};
-  DenseSet<Operation *> seen(funcs.begin(), funcs.end());
-  for (size_t i = 0; i < funcs.size(); ++i)
-    funcs[i]->walk([&](func::CallOp call) {
-      Operation *callee = module.lookupSymbol(call.getCallee());
-      if (callee && seen.insert(callee).second)
-        funcs.push_back(callee);
-    });
-  return funcs;
 }
 
 /// The `name` ops in @funcName of `module` and what it calls.

@@ -17,6 +17,7 @@
 #include "dyt/Codegen/Utils.h"
 #include "dyt/Execution/JitFunction.h"
 #include "dyt/Execution/RandomInputs.h"
+#include "dyt/Execution/ReachableFunctions.h"
 #include "dyt/InitAllDyt.h"
 #include "dyt/Pipelines/CpuPipeline.h"
 #include "dyt/Pipelines/NvvmPipeline.h"
@@ -27,7 +28,6 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -263,26 +263,13 @@ std::pair<double, double> defaultTolerance(HostElementType type) {
 /// are then sums of many products, which the fast pipeline adds in another
 /// order than the reference's sequential loop.
 bool reachesContraction(ModuleOp module, StringRef name) {
-  SmallVector<Operation *> work;
-  llvm::SmallPtrSet<Operation *, 4> seen;
-  if (Operation *func = module.lookupSymbol(name)) {
-    work.push_back(func);
-    seen.insert(func);
-  }
-  while (!work.empty()) {
-    WalkResult found = work.pop_back_val()->walk([&](Operation *op) {
-      if (isContraction(op))
-        return WalkResult::interrupt();
-      if (auto call = dyn_cast<CallOpInterface>(op))
-        if (Operation *callee = call.resolveCallable())
-          if (seen.insert(callee).second)
-            work.push_back(callee);
-      return WalkResult::advance();
-    });
-    if (found.wasInterrupted())
-      return true;
-  }
-  return false;
+  return llvm::any_of(getReachableFunctions(module, name), [](Operation *func) {
+    return func->walk([](Operation *op) {
+                 return isContraction(op) ? WalkResult::interrupt()
+                                          : WalkResult::advance();
+               })
+        .wasInterrupted();
+  });
 }
 
 /// The root mean square of the finite elements of `value` (0 if none).
