@@ -99,7 +99,8 @@ struct DytCpuLowerVectorsPass
     };
     // 0. vector.mask regions hold exactly one op: turn them into masked
     //    transfers before any other pattern rewrites inside them.
-    // 1. Contractions to outer products, while their shapes are intact.
+    // 1. Contractions without leading unit dims to outer products, while
+    //    their shapes are otherwise intact.
     // 2. Unit dims away: a tile of one row becomes a 1-D vector. On its own:
     //    mixed with the lowerings below, leading-unit-dim removal and
     //    multi-reduction lowering rewrite each other's output forever.
@@ -109,6 +110,13 @@ struct DytCpuLowerVectorsPass
           vector::populateVectorMaskLoweringPatternsForSideEffectingOps(
               patterns);
           vector::populateVectorMaskOpLoweringPatterns(patterns);
+        })) ||
+        // A batch_matmul tile's contraction has a unit batch dim, which
+        // the outer-product lowering does not take; the generic lowering
+        // that would unroll it instead rejects 16-bit operands with f32
+        // accumulators. Without the unit dims it is a plain matmul.
+        failed(stage([](RewritePatternSet &patterns) {
+          vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
         })) ||
         failed(stage([](RewritePatternSet &patterns) {
           vector::populateVectorContractLoweringPatterns(

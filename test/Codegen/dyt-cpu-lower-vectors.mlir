@@ -34,6 +34,26 @@ func.func @contract(%a: vector<4x1xf32>, %b: vector<1x16xf32>, %c: vector<4x16xf
 
 // -----
 
+// A batch_matmul tile: a unit batch dim and f16 operands into f32
+// accumulators. The unit dim goes first, then it is a plain contraction:
+// widened operands and FMAs, no vector.contract left (before, neither
+// lowering took it, and the LLVM conversion failed).
+// CHECK-LABEL: func @batched_mixed
+// CHECK-NOT:     vector.contract
+// CHECK:         arith.extf {{.*}} to vector<16xf32>
+// CHECK:         vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT:     vector.contract
+#ba = affine_map<(b, m, n, k) -> (b, m, k)>
+#bb = affine_map<(b, m, n, k) -> (b, k, n)>
+#bc = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @batched_mixed(%a: vector<1x4x1xf16>, %b: vector<1x1x16xf16>, %c: vector<1x4x16xf32>) -> vector<1x4x16xf32> {
+  %r = vector.contract {indexing_maps = [#ba, #bb, #bc], iterator_types = ["parallel", "parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+      %a, %b, %c : vector<1x4x1xf16>, vector<1x1x16xf16> into vector<1x4x16xf32>
+  return %r : vector<1x4x16xf32>
+}
+
+// -----
+
 // RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dyt-cpu-lower-vectors{nontemporal-result-stores=true}))" | FileCheck %s --check-prefix=NT
 // Stores into the returned buffer (through a subview) stream past the cache;
 // stores into a scratch buffer the function reads back do not.
