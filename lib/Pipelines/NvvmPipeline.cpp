@@ -38,8 +38,17 @@ std::string mlir::dyt::getDefaultPtxFeatures(StringRef chip) {
     return "+ptx80";
   if (version >= 89)
     return "+ptx78";
+  if (version >= 87)
+    return "+ptx74";
+  if (version >= 86)
+    return "+ptx71";
   if (version >= 80)
     return "+ptx70";
+  // LLVM stops with a fatal error on a PTX version older than the chip.
+  if (version >= 75)
+    return "+ptx63";
+  if (version >= 72)
+    return "+ptx61";
   return "+ptx60";
 }
 
@@ -122,6 +131,9 @@ void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
   mapping.tileM = options.matmulTileM;
   mapping.tileN = options.matmulTileN;
   mapping.tileK = options.matmulTileK;
+  // mma.sync m16n8k16 with f16/bf16 operands and f32 accumulators is sm_80's.
+  mapping.tensorCores =
+      options.tensorCores && getSmVersion(options.chip) >= 80;
   pm.addNestedPass<func::FuncOp>(createDytGpuMapLinalgPass(mapping));
   // What has no kernel of ours (reductions other than the norms, ...):
   // upstream's mapping, 256 threads along the outermost loop.

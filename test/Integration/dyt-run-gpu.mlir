@@ -40,6 +40,12 @@
 // RUN: %dyt_run_check %S/dyt-run-matmul.mlir -e matmul --device gpu --ref matmul --arg 37x129:f32 --arg 129x65:f32 | FileCheck %s --check-prefix=MM
 // RUN: %dyt_run_check %S/dyt-run-matmul.mlir -e matmul_tb --device gpu --ref matmul_transpose_b --arg 19x64:f32 --arg 33x64:f32 | FileCheck %s --check-prefix=MMTB
 // RUN: %dyt_run_check %S/dyt-run-matmul.mlir -e bmm --device gpu --ref batch_matmul --arg 3x9x17:f32 --arg 3x17x40:f32 | FileCheck %s --check-prefix=BMM
+// Tensor cores (bf16 and f16 operands, f32 accumulators): dynamic odd
+// sizes that cut every tile, a K that is not a multiple of the 32-deep
+// slice, and an f16 batch_matmul against the CPU pipeline.
+// RUN: %dyt_run_check %s -e tc_bf16 --device gpu --ref matmul --out-dtype f32 --arg 97x130:bf16 --arg 130x75:bf16 | FileCheck %s --check-prefix=TCB
+// RUN: %dyt_run_check %s -e tc_bf16 --device gpu --ref matmul --out-dtype f32 --arg 1x7:bf16 --arg 7x1:bf16 | FileCheck %s --check-prefix=TCB1
+// RUN: dyt-run %s -e tc_bmm_f16 --device gpu --random --check | FileCheck %s --check-prefix=TCH
 //
 // Against the CPU reference pipeline on the same random inputs: several
 // results (two norms of one input; three projections with constant
@@ -77,6 +83,9 @@
 // MM: OK matmul: 2405 elements
 // MMTB: OK matmul_tb: 627 elements
 // BMM: OK bmm: 1080 elements
+// TCB: OK tc_bf16: 7275 elements
+// TCB1: OK tc_bf16: 1 elements
+// TCH: check: result #0: 4653 elements
 // CHECK2: check: result #0: 768 elements
 // CHECK2: check: result #1: 768 elements
 // QKV: check: result #0: 1200 elements
@@ -94,4 +103,22 @@ func.func @two_norms(%x: tensor<8x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32
   %l = dyt.layer_norm %x gamma(%g : tensor<96xf32>) beta(%b : tensor<96xf32>) : tensor<8x96xf32> -> tensor<8x96xf32>
   %r = dyt.rms_norm %x gamma(%g : tensor<96xf32>) : tensor<8x96xf32> -> tensor<8x96xf32>
   return %l, %r : tensor<8x96xf32>, tensor<8x96xf32>
+}
+func.func @tc_bf16(%x: tensor<?x?xbf16>, %w: tensor<?x?xbf16>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %m = tensor.dim %x, %c0 : tensor<?x?xbf16>
+  %n = tensor.dim %w, %c1 : tensor<?x?xbf16>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty(%m, %n) : tensor<?x?xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?xf32>) -> tensor<?x?xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<?x?xbf16>, tensor<?x?xbf16>) outs(%f : tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+func.func @tc_bmm_f16(%x: tensor<3x33x70xf16>, %w: tensor<3x70x47xf16>) -> tensor<3x33x47xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x33x47xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<3x33x47xf32>) -> tensor<3x33x47xf32>
+  %y = linalg.batch_matmul ins(%x, %w : tensor<3x33x70xf16>, tensor<3x70x47xf16>) outs(%f : tensor<3x33x47xf32>) -> tensor<3x33x47xf32>
+  return %y : tensor<3x33x47xf32>
 }

@@ -7,8 +7,16 @@
 // RUN: dyt-opt %s --dyt-nvvm-pipeline="fast-tanh=1" | %extract_ptx | FileCheck %s --check-prefix=FAST
 // RUN: dyt-opt %s --dyt-nvvm-pipeline --mlir-disable-threading --mlir-print-ir-after=dyt-gpu-device-memory 2>&1 >/dev/null | FileCheck %s --check-prefix=HOST
 // RUN: dyt-opt %s --dyt-nvvm-pipeline="format=bin chip=sm_80" | FileCheck %s --check-prefix=BIN
+// RUN: dyt-opt %s --dyt-nvvm-pipeline="chip=sm_75" > %t.sm75.mlir
+// RUN: %extract_ptx --ptxas %ptxas --arch sm_75 %t.sm75.mlir | FileCheck %s --check-prefix=PTXAS75
+// RUN: %extract_ptx %t.sm75.mlir | FileCheck %s --check-prefix=SM75
+// RUN: dyt-opt %s --dyt-nvvm-pipeline="tensor-cores=0" | %extract_ptx | FileCheck %s --check-prefix=NOTC
 
 // PTXAS: ptxas: {{[0-9]+}} modules assembled for sm_90
+// PTXAS75: ptxas: {{[0-9]+}} modules assembled for sm_75
+// The default PTX version is the chip's first (LLVM stops on an older one).
+// SM75: .version 6.3
+// SM75: .target sm_75
 // BIN: gpu.binary @dyt_f32_kernel  [#gpu.object<#nvvm.target<O = 3, chip = "sm_80", features = "+ptx70">, {{.*}}bin = "
 
 // DyT: 128-bit loads and stores, gamma/beta loaded once per thread before
@@ -108,13 +116,26 @@ func.func @linear_dyt(%x: tensor<197x768xf32>, %w: tensor<768x3072xf32>, %bias: 
   return %y : tensor<197x3072xf32>
 }
 
-// x @ W^T (PyTorch's Linear) and batch_matmul take the same kernel.
+// x @ W^T (PyTorch's Linear) takes the same kernel; bf16 batch_matmul runs
+// on tensor cores (sm_80 and later), 2 x 4 m16n8k16 products per warp and
+// 16 of k, A's registers one 32-bit shared load each. On sm_75, or with
+// tensor-cores=0, it takes the FMA kernel.
 // CHECK-LABEL: .visible .entry linear_transposed_kernel(
 // CHECK: ld.shared.b32
 // CHECK: fma.rn.f32
 // CHECK-LABEL: .visible .entry batched_kernel(
 // CHECK: %ctaid.z
-// CHECK: fma.rn.f32
+// CHECK: ld.shared.b32
+// CHECK-COUNT-16: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-NOT: fma.rn.f32
+// SM75-LABEL: .visible .entry batched_kernel(
+// SM75-NOT: mma.sync
+// SM75: fma.rn.f32
+// SM75-NOT: mma.sync
+// SM75: .entry
+// NOTC-LABEL: .visible .entry batched_kernel(
+// NOTC-NOT: mma.sync
+// NOTC: fma.rn.f32
 func.func @linear_transposed(%x: tensor<64x300xf32>, %w: tensor<257x300xf32>) -> tensor<64x257xf32> {
   %c0 = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64x257xf32>
@@ -129,4 +150,25 @@ func.func @batched(%x: tensor<4x33x17xbf16>, %w: tensor<4x17x9xbf16>) -> tensor<
   %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<4x33x9xf32>) -> tensor<4x33x9xf32>
   %m = linalg.batch_matmul ins(%x, %w : tensor<4x33x17xbf16>, tensor<4x17x9xbf16>) outs(%f : tensor<4x33x9xf32>) -> tensor<4x33x9xf32>
   return %m : tensor<4x33x9xf32>
+}
+
+// f16 Linear (x @ W^T) -> DyT: ONE kernel on tensor cores, DyT on the f32
+// accumulators, f16 stores.
+// CHECK-LABEL: .visible .entry linear_dyt_f16_kernel(
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// CHECK: ex2.approx
+// CHECK: st.global.b16
+// CHECK-NOT: .entry linear_dyt_f16_kernel_0
+// HOST-LABEL: func.func @linear_dyt_f16(
+// HOST-COUNT-1: gpu.launch
+// HOST-NOT: gpu.launch
+// HOST: return
+func.func @linear_dyt_f16(%x: tensor<197x768xf16>, %w: tensor<3072x768xf16>, %a: f32, %g: tensor<3072xf16>, %b: tensor<3072xf16>) -> tensor<197x3072xf16> {
+  %c0 = arith.constant 0.0 : f16
+  %e = tensor.empty() : tensor<197x3072xf16>
+  %f = linalg.fill ins(%c0 : f16) outs(%e : tensor<197x3072xf16>) -> tensor<197x3072xf16>
+  %m = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+         ins(%x, %w : tensor<197x768xf16>, tensor<3072x768xf16>) outs(%f : tensor<197x3072xf16>) -> tensor<197x3072xf16>
+  %y = dyt.dyt %m alpha(%a : f32) gamma(%g : tensor<3072xf16>) beta(%b : tensor<3072xf16>) : tensor<197x3072xf16> -> tensor<197x3072xf16>
+  return %y : tensor<197x3072xf16>
 }

@@ -36,6 +36,12 @@ struct DytNvvmPipelineOptions
       llvm::cl::desc("Hardware tanh.approx.f32 (max rel. error ~2^-11) "
                      "instead of libdevice's __nv_tanhf"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("f16 and bf16 contractions on tensor cores (mma.sync) "
+                     "when `chip` has them for these types (sm_80 and "
+                     "later); f32 ones always use the FMA kernel"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> matmulTileM{
       *this, "matmul-tile-m", llvm::cl::desc("See dyt-gpu-map-linalg tile-m"),
       llvm::cl::init(64)};
@@ -49,7 +55,8 @@ struct DytNvvmPipelineOptions
 
 /// The NVIDIA pipeline: norms to row kernels, DyT and other elementwise ops
 /// fused and lowered to linalg, bufferization, linalg to GPU kernels
-/// (vectorized elementwise, shared-memory matmul with the epilogue fused),
+/// (vectorized elementwise, shared-memory matmul on FMA units or tensor
+/// cores with the epilogue fused),
 /// the rest through upstream's parallel-loop mapping, host buffers on the
 /// device, then upstream's NVVM lowering, with the kernels serialised into
 /// a gpu.binary. Functions keep their signatures with tensors as

@@ -41,11 +41,20 @@ struct MatmulTiles {
   int64_t m, n, k;
 };
 
-/// Emits the kernel before the contraction and erases what it replaces
-/// (the contraction, its fill, the epilogue op and the result buffer when
-/// fused).
+/// Emits the SIMT kernel (f32 FMAs) before the contraction and erases what
+/// it replaces (the contraction, its fill, the epilogue op and the result
+/// buffer when fused).
 void emitMatmulKernel(RewriterBase &rewriter, const MatmulMatch &match,
                       MatmulTiles tiles);
+
+/// Whether the tensor-core kernel takes the contraction: A and B both f16
+/// or both bf16 (f32 operands stay on the FMA units, which keep their
+/// precision; tensor cores would round them to tf32).
+bool canUseMmaSync(const MatmulMatch &match);
+
+/// Emits the tensor-core kernel (mma.sync m16n8k16, sm_80 and later) like
+/// emitMatmulKernel.
+void emitMmaMatmulKernel(RewriterBase &rewriter, const MatmulMatch &match);
 
 } // namespace gpu_kernels
 } // namespace dyt

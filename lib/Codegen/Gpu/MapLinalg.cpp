@@ -1,7 +1,7 @@
 //===- MapLinalg.cpp - dyt-gpu-map-linalg -----------------------------------===//
 //
 // Linalg ops on device buffers -> one gpu.launch each (the generators are in
-// ElementwiseKernel.cpp and MatmulKernel.cpp). Contractions go first: they
+// ElementwiseKernel.cpp, MatmulKernel.cpp and MmaMatmulKernel.cpp). Contractions go first: they
 // take their fill and epilogue ops with them.
 //
 //===----------------------------------------------------------------------===//
@@ -84,8 +84,12 @@ struct DytGpuMapLinalgPass
         contractions.push_back(op);
     });
     for (linalg::LinalgOp op : contractions)
-      if (std::optional<MatmulMatch> match = matchMatmulKernel(op))
-        emitMatmulKernel(rewriter, *match, {tileM, tileN, tileK});
+      if (std::optional<MatmulMatch> match = matchMatmulKernel(op)) {
+        if (tensorCores && canUseMmaSync(*match))
+          emitMmaMatmulKernel(rewriter, *match);
+        else
+          emitMatmulKernel(rewriter, *match, {tileM, tileN, tileK});
+      }
 
     // A copy between strided views (an inserted slice) is a kernel too;
     // dyt-gpu-device-memory turns contiguous ones into gpu.memcpy.

@@ -94,8 +94,14 @@ def DytGpuMapLinalgPass
       transposed forms, contraction generics) is tiled through shared
       memory: `tile-m` x `tile-n` output tiles per 256-thread block, `tile-k`
       deep slices of both operands staged in shared memory, a
-      (tile-m / 16) x (tile-n / 16) register tile per thread. A fill of the
-      result before the contraction starts the accumulators. When the
+      (tile-m / 16) x (tile-n / 16) register tile per thread, f32 FMAs.
+      With `tensor-cores`, a contraction whose operands are both f16 or
+      both bf16 runs on tensor cores instead: 64 x 64 output tiles per block
+      of 4 warps, each warp 2 x 4 `mma.sync` m16n8k16 products per 16 of k
+      with f32 accumulators, 32-deep slices staged in shared memory in the
+      operands' type (rows padded against bank conflicts). f32 operands
+      always take the FMA kernel: tensor cores would round them to tf32. A
+      fill of the result before the contraction starts the accumulators. When the
       result buffer is fresh and filled, read only by one elementwise op
       with an identity map (matmul -> bias -> residual -> DyT after
       elementwise fusion) that writes a buffer the contraction does not
@@ -124,11 +130,16 @@ def DytGpuMapLinalgPass
            "16)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"16",
            "Depth of the operand slices staged in shared memory">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
+           "Contractions of f16 or bf16 operands on tensor cores (mma.sync "
+           "m16n8k16, sm_80 and later); off, they take the FMA kernel">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
   ];

@@ -1,0 +1,231 @@
+//===- MatmulKernelParts.cpp - What the matmul kernels share ----------------===//
+
+#include "MatmulKernelParts.h"
+
+#include "KernelBuilder.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::dyt;
+using namespace mlir::dyt::gpu_kernels;
+
+SmallVector<Value> MatmulProblem::loops(Value bi, Value mi, Value ni, Value ki,
+                                        Value zero) const {
+  linalg::LinalgOp op = match.contraction;
+  SmallVector<Value> values(op.getNumLoops(), zero);
+  if (match.batchDim >= 0)
+    values[match.batchDim] = bi;
+  values[match.mDim] = mi;
+  values[match.nDim] = ni;
+  values[match.kDim] = ki;
+  return values;
+}
+
+MatmulProblem gpu_kernels::getMatmulProblem(OpBuilder &b,
+                                            const MatmulMatch &match) {
+  linalg::LinalgOp op = match.contraction;
+  Location loc = op.getLoc();
+  linalg::GenericOp epilogue = match.epilogue;
+  b.setInsertionPoint(epilogue ? epilogue.getOperation() : op.getOperation());
+  MatmulProblem problem{match,
+                        op.getDpsInputOperand(0)->get(),
+                        op.getDpsInputOperand(1)->get(),
+                        op.getDpsInitOperand(0)->get(),
+                        op.getMatchingIndexingMap(op.getDpsInputOperand(0)),
+                        op.getMatchingIndexingMap(op.getDpsInputOperand(1)),
+                        {},
+                        {},
+                        {},
+                        {}};
+  unsigned rank = cast<MemRefType>(problem.result.getType()).getRank();
+  // The sizes come from a buffer that outlives the kernel: the product's
+  // goes when the epilogue is fused into a fresh output.
+  Value shaped =
+      epilogue ? epilogue.getDpsInitOperand(0)->get() : problem.result;
+  problem.batch = match.batchDim >= 0
+                      ? memref::DimOp::create(b, loc, shaped, 0).getResult()
+                      : indexConstant(b, loc, 1);
+  problem.m = memref::DimOp::create(b, loc, shaped, rank - 2);
+  problem.n = memref::DimOp::create(b, loc, shaped, rank - 1);
+  problem.k = memref::DimOp::create(
+      b, loc, problem.lhs,
+      *problem.lhsMap.getResultPosition(
+          getAffineDimExpr(match.kDim, b.getContext())));
+  return problem;
+}
+
+void gpu_kernels::createMatmulTileLaunch(
+    OpBuilder &b, Location loc, const MatmulProblem &problem,
+    MatmulTiles tiles, int64_t blockX, int64_t blockY, TypeRange workgroup,
+    function_ref<void(OpBuilder &, Location, gpu::LaunchOp, Value, Value,
+                      Value)>
+        body) {
+  Value one = indexConstant(b, loc, 1);
+  Value gridX = arith::MaxUIOp::create(
+      b, loc, ceilDiv(b, loc, problem.n, indexConstant(b, loc, tiles.n)), one);
+  Value gridY = arith::MaxUIOp::create(
+      b, loc,
+      minIndex(b, loc,
+               ceilDiv(b, loc, problem.m, indexConstant(b, loc, tiles.m)),
+               65535),
+      one);
+  Value gridZ = arith::MaxUIOp::create(
+      b, loc, minIndex(b, loc, problem.batch, 65535), one);
+  createLaunch(
+      b, loc, gridX, gridY, indexConstant(b, loc, blockX),
+      indexConstant(b, loc, blockY), Value(), workgroup,
+      [&](OpBuilder &b, Location loc, gpu::LaunchOp launch) {
+        Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                         indexConstant(b, loc, tiles.n));
+        Value mTiles =
+            ceilDiv(b, loc, problem.m, indexConstant(b, loc, tiles.m));
+        // An empty batch runs nothing.
+        buildStridedLoop(
+            b, loc, launch.getBlockIds().z, problem.batch,
+            launch.getGridSize().z, [&](OpBuilder &b, Location loc, Value b0) {
+              buildStridedLoop(
+                  b, loc, launch.getBlockIds().y, mTiles,
+                  launch.getGridSize().y,
+                  [&](OpBuilder &b, Location loc, Value mTile) {
+                    Value m0 = arith::MulIOp::create(
+                        b, loc, mTile, indexConstant(b, loc, tiles.m));
+                    body(b, loc, launch, b0, m0, n0);
+                  });
+            });
+      },
+      gridZ);
+}
+
+void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
+                                    const MatmulProblem &problem,
+                                    const OperandSlice &slice, Value thread,
+                                    int64_t threads, Value b0, Value c0,
+                                    Value k0) {
+  Value zero = indexConstant(b, loc, 0);
+  Value operand = slice.isLhs ? problem.lhs : problem.rhs;
+  AffineMap map = slice.isLhs ? problem.lhsMap : problem.rhsMap;
+  Value bound = slice.isLhs ? problem.m : problem.n;
+  Type element = cast<MemRefType>(slice.tile.getType()).getElementType();
+  Value zeroElement =
+      arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
+  int64_t elements = slice.depth * slice.width;
+  for (int64_t q = 0; q < elements / threads; ++q) {
+    Value e = arith::AddIOp::create(b, loc, thread,
+                                    indexConstant(b, loc, q * threads));
+    Value kk, cc;
+    if (slice.isLhs) {
+      kk = arith::RemUIOp::create(b, loc, e,
+                                  indexConstant(b, loc, slice.depth));
+      cc = arith::DivUIOp::create(b, loc, e,
+                                  indexConstant(b, loc, slice.depth));
+    } else {
+      kk = arith::DivUIOp::create(b, loc, e,
+                                  indexConstant(b, loc, slice.width));
+      cc = arith::RemUIOp::create(b, loc, e,
+                                  indexConstant(b, loc, slice.width));
+    }
+    Value ki = arith::AddIOp::create(b, loc, k0, kk);
+    Value ci = arith::AddIOp::create(b, loc, c0, cc);
+    Value inside = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ki,
+                              problem.k),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ci, bound));
+    auto ifInside = scf::IfOp::create(b, loc, element, inside, true);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&ifInside.getThenRegion().front());
+      SmallVector<Value> indices = applySimpleIndexingMap(
+          b, loc, map,
+          slice.isLhs ? problem.loops(b0, ci, zero, ki, zero)
+                      : problem.loops(b0, zero, ci, ki, zero));
+      Value v = memref::LoadOp::create(b, loc, operand, indices);
+      if (v.getType() != element)
+        v = element.isF32() ? extendToF32(b, loc, v)
+                            : arith::TruncFOp::create(b, loc, element, v);
+      scf::YieldOp::create(b, loc, v);
+      b.setInsertionPointToStart(&ifInside.getElseRegion().front());
+      scf::YieldOp::create(b, loc, zeroElement);
+    }
+    memref::StoreOp::create(b, loc, ifInside.getResult(0), slice.tile,
+                            slice.kMajor ? ValueRange{kk, cc}
+                                         : ValueRange{cc, kk});
+  }
+}
+
+void gpu_kernels::storeAccumulator(OpBuilder &b, Location loc,
+                                   const MatmulProblem &problem, Value sum,
+                                   Value b0, Value mi, Value ni) {
+  const MatmulMatch &match = problem.match;
+  Value inside = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, mi, problem.m),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ni, problem.n));
+  auto ifInside = scf::IfOp::create(b, loc, inside);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(&ifInside.getThenRegion().front());
+  SmallVector<Value> resultIndices;
+  if (match.batchDim >= 0)
+    resultIndices.push_back(b0);
+  resultIndices.append({mi, ni});
+  if (!match.fill) // C += A B: the result's current value
+    sum = arith::AddFOp::create(
+        b, loc, sum,
+        extendToF32(b, loc,
+                    memref::LoadOp::create(b, loc, problem.result,
+                                           resultIndices)));
+  Value value = truncateFromF32(
+      b, loc, sum, cast<MemRefType>(problem.result.getType()).getElementType());
+  if (!match.epilogue) {
+    memref::StoreOp::create(b, loc, value, problem.result, resultIndices);
+    return;
+  }
+  // The epilogue at (b?, m, n): its loops are the result's dims.
+  linalg::GenericOp epilogue = match.epilogue;
+  SmallVector<Value> args;
+  for (OpOperand &operand : epilogue->getOpOperands()) {
+    if (operand.getOperandNumber() == match.epilogueInput) {
+      args.push_back(value);
+      continue;
+    }
+    if (!isa<MemRefType>(operand.get().getType())) {
+      args.push_back(operand.get());
+      continue;
+    }
+    if (epilogue.isDpsInit(&operand) &&
+        !epilogue.payloadUsesValueFromOperand(&operand)) {
+      args.push_back(Value());
+      continue;
+    }
+    args.push_back(memref::LoadOp::create(
+        b, loc, operand.get(),
+        applySimpleIndexingMap(b, loc, epilogue.getMatchingIndexingMap(&operand),
+                               resultIndices)));
+  }
+  for (auto [init, yielded] :
+       llvm::zip_equal(epilogue.getDpsInitsMutable(),
+                       inlineGenericBody(b, epilogue, args, resultIndices)))
+    memref::StoreOp::create(b, loc, yielded, init.get(), resultIndices);
+}
+
+void gpu_kernels::eraseMatchedOps(RewriterBase &rewriter,
+                                  const MatmulMatch &match) {
+  linalg::LinalgOp op = match.contraction;
+  Value result = op.getDpsInitOperand(0)->get();
+  if (match.fill)
+    rewriter.eraseOp(match.fill);
+  rewriter.eraseOp(match.contraction);
+  if (!match.epilogue)
+    return;
+  rewriter.eraseOp(match.epilogue);
+  // The unnormalised product is never stored: its buffer goes, unless the
+  // epilogue's result lives in it.
+  if (match.epilogueInPlace)
+    return;
+  Operation *alloc = result.getDefiningOp();
+  for (Operation *user : llvm::make_early_inc_range(result.getUsers()))
+    rewriter.eraseOp(user);
+  rewriter.eraseOp(alloc);
+}

@@ -1,0 +1,89 @@
+//===- MatmulKernelParts.h - What the matmul kernels share ------*- C++ -*-===//
+//
+// The SIMT kernel (MatmulKernel.cpp) and the tensor-core kernel
+// (MmaMatmulKernel.cpp) differ in how a block multiplies the slices it has
+// staged in shared memory. Everything around that is here: the problem's
+// sizes, the grid of output tiles, the staging of operand slices, the store
+// of an accumulator (with the fused epilogue) and the clean-up.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DYT_LIB_CODEGEN_GPU_MATMULKERNELPARTS_H
+#define DYT_LIB_CODEGEN_GPU_MATMULKERNELPARTS_H
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir {
+namespace dyt {
+namespace gpu_kernels {
+
+/// The operands of a matched contraction and its sizes, read on the host
+/// where the kernel is launched.
+struct MatmulProblem {
+  const MatmulMatch &match;
+  Value lhs, rhs, result;
+  AffineMap lhsMap, rhsMap;
+  Value batch, m, n, k;
+
+  /// The contraction's loop indices for (batch, m, n, k); `zero` for the
+  /// batch when there is none.
+  SmallVector<Value> loops(Value bi, Value mi, Value ni, Value ki,
+                           Value zero) const;
+};
+
+/// Reads the problem at the kernel's place: before the epilogue when one is
+/// fused (its body may use values defined after the contraction), else
+/// before the contraction. Leaves the builder there.
+MatmulProblem getMatmulProblem(OpBuilder &b, const MatmulMatch &match);
+
+/// Launches one block of blockX x blockY threads per tiles.m x tiles.n
+/// output tile (n tiles along the grid's x; row tiles and batches strided
+/// over y and z, at most 65535 blocks each, with trip counts that are the
+/// same for every thread of a block, so all of them reach the barriers) and
+/// builds, for each tile, body(b, loc, launch, b0, m0, n0) with the batch
+/// and the tile's first row and column.
+void createMatmulTileLaunch(
+    OpBuilder &b, Location loc, const MatmulProblem &problem,
+    MatmulTiles tiles, int64_t blockX, int64_t blockY, TypeRange workgroup,
+    function_ref<void(OpBuilder &, Location, gpu::LaunchOp, Value, Value,
+                      Value)>
+        body);
+
+/// A slice of one operand in shared memory: `depth` (k) x `width` (m or n)
+/// elements of `tile`, at tile[k][c] when `kMajor`, else at tile[c][k].
+struct OperandSlice {
+  bool isLhs;
+  Value tile;
+  bool kMajor;
+  int64_t depth, width;
+};
+
+/// Stages the slice of the operand from (k0, c0) on (c0 the first row of A
+/// or column of B) with `threads` threads (`thread` this one's linear id),
+/// each loading depth * width / threads elements; 0 outside the operand.
+/// Consecutive threads take consecutive k for A and consecutive columns for
+/// B, the contiguous dims of x @ W. Values are converted to the tile's
+/// element type.
+void stageOperandSlice(OpBuilder &b, Location loc,
+                       const MatmulProblem &problem, const OperandSlice &slice,
+                       Value thread, int64_t threads, Value b0, Value c0,
+                       Value k0);
+
+/// The store of one f32 accumulator at (b0, mi, ni), inside the result
+/// only: plus the result's current value when nothing filled it (C += A B),
+/// through the fused epilogue when there is one.
+void storeAccumulator(OpBuilder &b, Location loc, const MatmulProblem &problem,
+                      Value sum, Value b0, Value mi, Value ni);
+
+/// Erases what the kernel replaced: the contraction, its fill, the fused
+/// epilogue and the product's buffer unless the epilogue writes into it.
+void eraseMatchedOps(RewriterBase &rewriter, const MatmulMatch &match);
+
+} // namespace gpu_kernels
+} // namespace dyt
+} // namespace mlir
+
+#endif // DYT_LIB_CODEGEN_GPU_MATMULKERNELPARTS_H
