@@ -7,7 +7,7 @@ dyt-run needs libMLIR and libLLVM, over 250 MB, and a run carries 64 MiB).
                               [--rows 8192 --cols 4096] [--matmul 4096x4096x4096]
 
 Each case (DyT, LayerNorm, RMSNorm in f32 and bf16, DyT again with
-fast-tanh; matmul and matmul + DyT) goes through dyt-opt's dyt-nvvm-pipeline
+fast-tanh; matmul and matmul + DyT in f32 and bf16) goes through dyt-opt's dyt-nvvm-pipeline
 (PTX for sm_90), mlir-translate and llc into an object, and all of them are
 linked with bench/gpu_bundle_driver.cpp into OUT/dyt-gpu-bench, whose only
 library beside libc and libstdc++ is OUT/libdyt_cuda_runtime.so. OUT also gets
@@ -53,10 +53,13 @@ def cases(rows, cols, matmul):
     yield ("dyt_f32_fast_tanh", "dyt", "f32", True, (rows, 0, cols),
            mlir_for("dyt", rows, cols, "f32"))
     m, k, n = matmul
-    yield ("matmul", "matmul", "f32", False, (m, k, n),
-           matmul_mlir(m, k, n, False))
-    yield ("matmul_dyt", "matmul_dyt", "f32", False, (m, k, n),
-           matmul_mlir(m, k, n, True))
+    # f32 on the FMA kernel, bf16 on tensor cores.
+    for dtype in ("f32", "bf16"):
+        suffix = "" if dtype == "f32" else "_bf16"
+        yield (f"matmul{suffix}", "matmul", dtype, False, (m, k, n),
+               matmul_mlir(m, k, n, False, dtype))
+        yield (f"matmul_dyt{suffix}", "matmul_dyt", dtype, False, (m, k, n),
+               matmul_mlir(m, k, n, True, dtype))
 
 
 def run(cmd):

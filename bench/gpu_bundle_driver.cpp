@@ -320,7 +320,7 @@ int main(int argc, char **argv) {
     Inputs in;
     in.x = randomTensor({c.m, matmul ? c.k : c.n}, c.bf16, rng, -3, 3);
     if (matmul)
-      in.w = randomTensor({c.k, c.n}, false, rng, -1, 1);
+      in.w = randomTensor({c.k, c.n}, c.bf16, rng, -1, 1);
     in.gamma = randomTensor({c.n}, c.bf16, rng, 0.5, 1.5);
     in.beta = randomTensor({c.n}, c.bf16, rng, -0.5, 0.5);
 

@@ -32,23 +32,33 @@ sys.path.insert(0, here)
 from cpu_norms import mlir_for  # noqa: E402  (one definition of each op)
 
 
-def matmul_mlir(m, k, n, with_dyt):
-    t = f"tensor<{m}x{n}xf32>"
+def matmul_mlir(m, k, n, with_dyt, dtype="f32"):
+    """x @ W (+ DyT) on `dtype` tensors, accumulated in f32 as PyTorch does
+    (for bf16: an f32 product rounded to bf16, the rounding fused into the
+    matmul's epilogue). f32 takes the FMA kernel, bf16 the tensor cores
+    (sm_80 and later)."""
+    acc = f"tensor<{m}x{n}xf32>"
+    t = f"tensor<{m}x{n}x{dtype}>"
     body = [
-        f"func.func @f(%x: tensor<{m}x{k}xf32>, %w: tensor<{k}x{n}xf32>, "
-        f"%a: f32, %g: tensor<{n}xf32>, %b: tensor<{n}xf32>) -> {t} {{",
+        f"func.func @f(%x: tensor<{m}x{k}x{dtype}>, %w: tensor<{k}x{n}x{dtype}>, "
+        f"%a: f32, %g: tensor<{n}x{dtype}>, %b: tensor<{n}x{dtype}>) -> {t} {{",
         "  %c0 = arith.constant 0.0 : f32",
-        f"  %e = tensor.empty() : {t}",
-        f"  %z = linalg.fill ins(%c0 : f32) outs(%e : {t}) -> {t}",
-        f"  %m = linalg.matmul ins(%x, %w : tensor<{m}x{k}xf32>, "
-        f"tensor<{k}x{n}xf32>) outs(%z : {t}) -> {t}",
+        f"  %e = tensor.empty() : {acc}",
+        f"  %z = linalg.fill ins(%c0 : f32) outs(%e : {acc}) -> {acc}",
+        f"  %p = linalg.matmul ins(%x, %w : tensor<{m}x{k}x{dtype}>, "
+        f"tensor<{k}x{n}x{dtype}>) outs(%z : {acc}) -> {acc}",
     ]
+    product = "%p"
+    if dtype != "f32":
+        body.append(f"  %m = arith.truncf %p : {acc} to {t}")
+        product = "%m"
     if with_dyt:
-        body.append(f"  %y = dyt.dyt %m alpha(%a : f32) gamma(%g : tensor<{n}xf32>) "
-                    f"beta(%b : tensor<{n}xf32>) : {t} -> {t}")
+        body.append(f"  %y = dyt.dyt {product} alpha(%a : f32) "
+                    f"gamma(%g : tensor<{n}x{dtype}>) "
+                    f"beta(%b : tensor<{n}x{dtype}>) : {t} -> {t}")
         body.append(f"  return %y : {t}")
     else:
-        body.append(f"  return %m : {t}")
+        body.append(f"  return {product} : {t}")
     body.append("}")
     return "\n".join(body) + "\n"
 
@@ -97,13 +107,14 @@ def main():
                          "median_s": r["median_s"],
                          "copy_median_s": r["copy_median_s"],
                          "copy_ratio": r["copy_ratio"]})
-        for m, k, n in MATMULS:
-            alone = bench(dyt_run, matmul_mlir(m, k, n, False),
+        for (m, k, n), dtype in [(s, d) for s in MATMULS for d in DTYPES]:
+            alone = bench(dyt_run, matmul_mlir(m, k, n, False, dtype),
                           opts.iterations, pipeline)
-            fused = bench(dyt_run, matmul_mlir(m, k, n, True),
+            fused = bench(dyt_run, matmul_mlir(m, k, n, True, dtype),
                           opts.iterations, pipeline)
             results["matmul"].append(
-                {"shape": f"{m}x{k}x{n}", "matmul_s": alone["median_s"],
+                {"shape": f"{m}x{k}x{n}", "dtype": dtype,
+                 "matmul_s": alone["median_s"],
                  "fused_s": fused["median_s"],
                  "tflops": 2.0 * m * k * n / alone["median_s"] / 1e12,
                  "fused_over_matmul": fused["median_s"] / alone["median_s"]})
@@ -119,11 +130,12 @@ def main():
         print(f"| {r['op']} | {r['shape']} | {r['dtype']} | "
               f"{r['median_s'] * 1e6:.1f} | {r['copy_median_s'] * 1e6:.1f} | "
               f"{r['copy_ratio']:.2f} |")
-    print("\n| M x K x N | matmul (ms) | TFLOP/s | matmul + DyT fused (ms) "
-          "| fused / matmul |")
-    print("|---|---|---|---|---|")
+    print("\n| M x K x N | dtype | matmul (ms) | TFLOP/s "
+          "| matmul + DyT fused (ms) | fused / matmul |")
+    print("|---|---|---|---|---|---|")
     for r in results["matmul"]:
-        print(f"| {r['shape']} | {r['matmul_s'] * 1e3:.3f} | {r['tflops']:.1f} "
+        print(f"| {r['shape']} | {r['dtype']} | {r['matmul_s'] * 1e3:.3f} "
+              f"| {r['tflops']:.1f} "
               f"| {r['fused_s'] * 1e3:.3f} | {r['fused_over_matmul']:.3f} |")
     if opts.out:
         os.makedirs(opts.out, exist_ok=True)
