@@ -151,6 +151,7 @@ void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
   // One stream per call, the ops ordered by tokens: gpu-to-llvm lowers
   // allocations and copies only in their async form.
   pm.addPass(createGpuKernelOutliningPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createDytGpuAlignWorkgroupBuffersPass());
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
 
   addLoweringToNVVM(pm, options);

@@ -4,6 +4,7 @@
 // RUN: dyt-opt %s --dyt-nvvm-pipeline > %t.mlir
 // RUN: %extract_ptx --ptxas %ptxas --arch sm_90 %t.mlir | FileCheck %s --check-prefix=PTXAS
 // RUN: %extract_ptx %t.mlir | FileCheck %s
+// RUN: %extract_ptx %t.mlir | FileCheck %s --check-prefix=ALIGN --implicit-check-not=".shared .align 2 " --implicit-check-not=".shared .align 4 "
 // RUN: dyt-opt %s --dyt-nvvm-pipeline="fast-tanh=1" | %extract_ptx | FileCheck %s --check-prefix=FAST
 // RUN: dyt-opt %s --dyt-nvvm-pipeline --mlir-disable-threading --mlir-print-ir-after=dyt-gpu-device-memory 2>&1 >/dev/null | FileCheck %s --check-prefix=HOST
 // RUN: dyt-opt %s --dyt-nvvm-pipeline="format=bin chip=sm_80" | FileCheck %s --check-prefix=BIN
@@ -14,6 +15,9 @@
 
 // PTXAS: ptxas: {{[0-9]+}} modules assembled for sm_90
 // PTXAS75: ptxas: {{[0-9]+}} modules assembled for sm_75
+// Static shared buffers are 16-byte aligned (dyt-gpu-align-workgroup-buffers):
+// the tensor-core kernel reads its bf16 tile in 32-bit pairs.
+// ALIGN: .shared .align 16 .b8 __wg_batched_kernel_0[5120];
 // The default PTX version is the chip's first (LLVM stops on an older one).
 // SM75: .version 6.3
 // SM75: .target sm_75

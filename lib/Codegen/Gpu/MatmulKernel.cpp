@@ -54,19 +54,11 @@ void gpu_kernels::emitMatmulKernel(RewriterBase &rewriter,
     initValue = extendToF32(b, loc, match.fillValue);
 
   createMatmulTileLaunch(
-      b, loc, problem, tiles, kThreadsPerSide, kThreadsPerSide,
-      TypeRange{lhsTileType, rhsTileType},
-      [&](OpBuilder &b, Location loc, gpu::LaunchOp launch, Value b0,
-          Value m0, Value n0) {
-        Value lhsTile = launch.getWorkgroupAttributions()[0];
-        Value rhsTile = launch.getWorkgroupAttributions()[1];
+      b, loc, problem, tiles, kThreadsPerSide, kThreadsPerSide, lhsTileType,
+      rhsTileType, [&](OpBuilder &b, Location loc, const MatmulTile &tile) {
+        auto [launch, b0, m0, n0, thread, lhsTile, rhsTile] = tile;
         Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
         Value zero = indexConstant(b, loc, 0);
-        Value thread = arith::AddIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, ty,
-                                  indexConstant(b, loc, kThreadsPerSide)),
-            tx);
         Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
         SmallVector<Value> init(rowsPerThread * colsPerThread,
                                 initValue ? initValue : zeroF);

@@ -58,10 +58,9 @@ MatmulProblem gpu_kernels::getMatmulProblem(OpBuilder &b,
 
 void gpu_kernels::createMatmulTileLaunch(
     OpBuilder &b, Location loc, const MatmulProblem &problem,
-    MatmulTiles tiles, int64_t blockX, int64_t blockY, TypeRange workgroup,
-    function_ref<void(OpBuilder &, Location, gpu::LaunchOp, Value, Value,
-                      Value)>
-        body) {
+    MatmulTiles tiles, int64_t blockX, int64_t blockY,
+    MemRefType lhsTileType, MemRefType rhsTileType,
+    function_ref<void(OpBuilder &, Location, const MatmulTile &)> body) {
   Value one = indexConstant(b, loc, 1);
   Value gridX = arith::MaxUIOp::create(
       b, loc, ceilDiv(b, loc, problem.n, indexConstant(b, loc, tiles.n)), one);
@@ -75,10 +74,16 @@ void gpu_kernels::createMatmulTileLaunch(
       b, loc, minIndex(b, loc, problem.batch, 65535), one);
   createLaunch(
       b, loc, gridX, gridY, indexConstant(b, loc, blockX),
-      indexConstant(b, loc, blockY), Value(), workgroup,
+      indexConstant(b, loc, blockY), Value(),
+      TypeRange{lhsTileType, rhsTileType},
       [&](OpBuilder &b, Location loc, gpu::LaunchOp launch) {
         Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
                                          indexConstant(b, loc, tiles.n));
+        Value thread = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, launch.getThreadIds().y,
+                                  indexConstant(b, loc, blockX)),
+            launch.getThreadIds().x);
         Value mTiles =
             ceilDiv(b, loc, problem.m, indexConstant(b, loc, tiles.m));
         // An empty batch runs nothing.
@@ -91,7 +96,10 @@ void gpu_kernels::createMatmulTileLaunch(
                   [&](OpBuilder &b, Location loc, Value mTile) {
                     Value m0 = arith::MulIOp::create(
                         b, loc, mTile, indexConstant(b, loc, tiles.m));
-                    body(b, loc, launch, b0, m0, n0);
+                    body(b, loc,
+                         {launch, b0, m0, n0, thread,
+                          launch.getWorkgroupAttributions()[0],
+                          launch.getWorkgroupAttributions()[1]});
                   });
             });
       },

@@ -39,18 +39,25 @@ struct MatmulProblem {
 /// before the contraction. Leaves the builder there.
 MatmulProblem getMatmulProblem(OpBuilder &b, const MatmulMatch &match);
 
+/// Where a block is, for the body of createMatmulTileLaunch.
+struct MatmulTile {
+  gpu::LaunchOp launch;
+  Value b0, m0, n0; // the batch, the tile's first row and column
+  Value thread;     // the thread's linear id in the block
+  Value lhsTile, rhsTile; // the two shared buffers
+};
+
 /// Launches one block of blockX x blockY threads per tiles.m x tiles.n
 /// output tile (n tiles along the grid's x; row tiles and batches strided
 /// over y and z, at most 65535 blocks each, with trip counts that are the
-/// same for every thread of a block, so all of them reach the barriers) and
-/// builds, for each tile, body(b, loc, launch, b0, m0, n0) with the batch
-/// and the tile's first row and column.
+/// same for every thread of a block, so all of them reach the barriers),
+/// with the shared buffers `lhsTileType` and `rhsTileType`, and builds the
+/// body for each tile.
 void createMatmulTileLaunch(
     OpBuilder &b, Location loc, const MatmulProblem &problem,
-    MatmulTiles tiles, int64_t blockX, int64_t blockY, TypeRange workgroup,
-    function_ref<void(OpBuilder &, Location, gpu::LaunchOp, Value, Value,
-                      Value)>
-        body);
+    MatmulTiles tiles, int64_t blockX, int64_t blockY,
+    MemRefType lhsTileType, MemRefType rhsTileType,
+    function_ref<void(OpBuilder &, Location, const MatmulTile &)> body);
 
 /// A slice of one operand in shared memory: `depth` (k) x `width` (m or n)
 /// elements of `tile`, at tile[k][c] when `kMajor`, else at tile[c][k].

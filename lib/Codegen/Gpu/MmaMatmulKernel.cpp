@@ -44,8 +44,10 @@ constexpr int64_t kTileN = kWarpsN * kWarpTilesN * kMmaN; // 64
 constexpr int64_t kTileK = 2 * kMmaK;                     // 32
 constexpr int64_t kThreads = kWarpsM * kWarpsN * kWarpSize;
 // Row padding of the shared tiles, in elements (16 bytes, so rows stay
-// 16-byte aligned): A's rows of 40 elements are 20 banks apart, and the 8
-// rows a fragment load touches fall in 8 different groups of 4 banks.
+// 16-byte aligned from the 16-byte aligned start that
+// dyt-gpu-align-workgroup-buffers gives every shared buffer): A's rows of 40
+// elements are 20 banks apart, and the 8 rows a fragment load touches fall
+// in 8 different groups of 4 banks.
 constexpr int64_t kPad = 8;
 
 /// The (row, col) of value `valueId` of this lane's fragment of a
@@ -122,18 +124,11 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
 
   createMatmulTileLaunch(
       b, loc, problem, {kTileM, kTileN, kTileK}, kWarpSize, kWarpsM * kWarpsN,
-      TypeRange{lhsTileType, rhsTileType},
-      [&](OpBuilder &b, Location loc, gpu::LaunchOp launch, Value b0,
-          Value m0, Value n0) {
-        Value lhsTile = launch.getWorkgroupAttributions()[0];
-        Value rhsTile = launch.getWorkgroupAttributions()[1];
+      lhsTileType, rhsTileType,
+      [&](OpBuilder &b, Location loc, const MatmulTile &tile) {
+        auto [launch, b0, m0, n0, thread, lhsTile, rhsTile] = tile;
         Value lane = launch.getThreadIds().x, warp = launch.getThreadIds().y;
         Value zero = indexConstant(b, loc, 0);
-        Value thread = arith::AddIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, warp,
-                                  indexConstant(b, loc, kWarpSize)),
-            lane);
         // This warp's quarter of the block's tile.
         Value warpRow = arith::MulIOp::create(
             b, loc,

@@ -172,6 +172,24 @@ def DytGpuDeviceMemoryPass
   ];
 }
 
+def DytGpuAlignWorkgroupBuffersPass
+    : Pass<"dyt-gpu-align-workgroup-buffers", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Aligns every static shared-memory buffer of a kernel";
+  let description = [{
+    Sets `llvm.align` on each workgroup attribution of the module's
+    `gpu.func`s that has none (or a smaller one) to `alignment` bytes. The
+    lowering gives a shared buffer its element's alignment otherwise: a bf16
+    tile would be 2-byte aligned, and the tensor-core kernel's 32-bit loads
+    of bf16 pairs (and any 128-bit access) would be misaligned, which PTX
+    leaves undefined. Runs after gpu-kernel-outlining, before the NVVM
+    lowering.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Bytes (a power of two): the widest access a kernel makes">,
+  ];
+}
+
 def DytGpuFastTanhPass : Pass<"dyt-gpu-fast-tanh"> {
   let summary = "math.tanh in kernels to the hardware tanh.approx.f32";
   let description = [{
