@@ -56,7 +56,11 @@ void gpu_kernels::emitMatmulKernel(RewriterBase &rewriter,
   createMatmulTileLaunch(
       b, loc, problem, tiles, kThreadsPerSide, kThreadsPerSide, lhsTileType,
       rhsTileType, [&](OpBuilder &b, Location loc, const MatmulTile &tile) {
-        auto [launch, b0, m0, n0, thread, lhsTile, rhsTile] = tile;
+        // Named locals, not a structured binding: C++17 lambdas cannot
+        // capture those.
+        gpu::LaunchOp launch = tile.launch;
+        Value b0 = tile.b0, m0 = tile.m0, n0 = tile.n0, thread = tile.thread;
+        Value lhsTile = tile.lhsTile, rhsTile = tile.rhsTile;
         Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
         Value zero = indexConstant(b, loc, 0);
         Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));

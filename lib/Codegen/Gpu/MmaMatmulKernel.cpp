@@ -126,7 +126,11 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
       b, loc, problem, {kTileM, kTileN, kTileK}, kWarpSize, kWarpsM * kWarpsN,
       lhsTileType, rhsTileType,
       [&](OpBuilder &b, Location loc, const MatmulTile &tile) {
-        auto [launch, b0, m0, n0, thread, lhsTile, rhsTile] = tile;
+        // Named locals, not a structured binding: C++17 lambdas cannot
+        // capture those.
+        gpu::LaunchOp launch = tile.launch;
+        Value b0 = tile.b0, m0 = tile.m0, n0 = tile.n0, thread = tile.thread;
+        Value lhsTile = tile.lhsTile, rhsTile = tile.rhsTile;
         Value lane = launch.getThreadIds().x, warp = launch.getThreadIds().y;
         Value zero = indexConstant(b, loc, 0);
         // This warp's quarter of the block's tile.
