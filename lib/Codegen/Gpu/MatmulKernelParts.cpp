@@ -150,9 +150,11 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
           slice.isLhs ? problem.loops(b0, ci, zero, ki, zero)
                       : problem.loops(b0, zero, ci, ki, zero));
       Value v = memref::LoadOp::create(b, loc, operand, indices);
-      if (v.getType() != element)
-        v = element.isF32() ? extendToF32(b, loc, v)
-                            : arith::TruncFOp::create(b, loc, element, v);
+      // The tile holds f32 (the FMA kernel) or the operand's own type.
+      if (v.getType() != element) {
+        assert(element.isF32() && "a 16-bit tile holds its operand's type");
+        v = extendToF32(b, loc, v);
+      }
       scf::YieldOp::create(b, loc, v);
       b.setInsertionPointToStart(&ifInside.getElseRegion().front());
       scf::YieldOp::create(b, loc, zeroElement);

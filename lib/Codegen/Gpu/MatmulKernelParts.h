@@ -72,8 +72,8 @@ struct OperandSlice {
 /// or column of B) with `threads` threads (`thread` this one's linear id),
 /// each loading depth * width / threads elements; 0 outside the operand.
 /// Consecutive threads take consecutive k for A and consecutive columns for
-/// B, the contiguous dims of x @ W. Values are converted to the tile's
-/// element type.
+/// B, the contiguous dims of x @ W. The tile's element type is f32 (values
+/// are widened) or the operand's.
 void stageOperandSlice(OpBuilder &b, Location loc,
                        const MatmulProblem &problem, const OperandSlice &slice,
                        Value thread, int64_t threads, Value b0, Value c0,

@@ -80,12 +80,9 @@ Value toRegister(OpBuilder &b, Location loc, Value pair) {
   return vector::ExtractOp::create(b, loc, word, 0);
 }
 
-/// base + constant + coord, for index values.
-Value offset(OpBuilder &b, Location loc, Value base, int64_t constant,
-             Value coord) {
-  return arith::AddIOp::create(
-      b, loc, base,
-      arith::AddIOp::create(b, loc, coord, indexConstant(b, loc, constant)));
+/// value + constant, for index values.
+Value plus(OpBuilder &b, Location loc, Value value, int64_t constant) {
+  return arith::AddIOp::create(b, loc, value, indexConstant(b, loc, constant));
 }
 
 } // namespace
@@ -142,7 +139,8 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
             b, loc,
             arith::RemUIOp::create(b, loc, warp, indexConstant(b, loc, kWarpsN)),
             indexConstant(b, loc, kWarpTilesN * kMmaN));
-        // The fragment coordinates depend on the lane only: computed once.
+        // The fragment coordinates depend on the lane only: computed per
+        // tile, outside the k loop.
         SmallVector<std::pair<Value, Value>> aCoords, bCoords, cCoords;
         for (int64_t r = 0; r < 4; ++r)
           aCoords.push_back(getFragmentCoord(b, loc, lane, {kMmaM, kMmaK},
@@ -180,8 +178,10 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
                   for (auto [row, col] : aCoords) {
                     Value pair = vector::LoadOp::create(
                         b, loc, pairType, lhsTile,
-                        ValueRange{offset(b, loc, warpRow, tm * kMmaM, row),
-                                   offset(b, loc, zero, ks, col)},
+                        ValueRange{arith::AddIOp::create(
+                                       b, loc, warpRow,
+                                       plus(b, loc, row, tm * kMmaM)),
+                                   plus(b, loc, col, ks)},
                         /*nontemporal=*/false, llvm::MaybeAlign(4));
                     registers.push_back(toRegister(b, loc, pair));
                   }
@@ -193,10 +193,10 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
                 for (int64_t tn = 0; tn < kWarpTilesN; ++tn) {
                   SmallVector<Value> registers;
                   for (auto [col, row] : bCoords) {
-                    Value column = offset(b, loc, warpCol, tn * kMmaN, col);
-                    Value first = offset(b, loc, zero, ks, row);
-                    Value second = arith::AddIOp::create(
-                        b, loc, first, indexConstant(b, loc, 1));
+                    Value column = arith::AddIOp::create(
+                        b, loc, warpCol, plus(b, loc, col, tn * kMmaN));
+                    Value first = plus(b, loc, row, ks);
+                    Value second = plus(b, loc, first, 1);
                     Value pair = vector::FromElementsOp::create(
                         b, loc, pairType,
                         ValueRange{memref::LoadOp::create(
@@ -234,8 +234,14 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
           for (int64_t tn = 0; tn < kWarpTilesN; ++tn)
             for (int64_t v = 0; v < 4; ++v) {
               auto [row, col] = cCoords[v];
-              Value mi = offset(b, loc, m0, tm * kMmaM, arith::AddIOp::create(b, loc, warpRow, row));
-              Value ni = offset(b, loc, n0, tn * kMmaN, arith::AddIOp::create(b, loc, warpCol, col));
+              Value mi = arith::AddIOp::create(
+                  b, loc, m0,
+                  plus(b, loc, arith::AddIOp::create(b, loc, warpRow, row),
+                       tm * kMmaM));
+              Value ni = arith::AddIOp::create(
+                  b, loc, n0,
+                  plus(b, loc, arith::AddIOp::create(b, loc, warpCol, col),
+                       tn * kMmaN));
               storeAccumulator(b, loc, problem,
                                kLoop.getResult((tm * kWarpTilesN + tn) * 4 + v),
                                b0, mi, ni);
