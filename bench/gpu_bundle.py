@@ -7,9 +7,9 @@ dyt-run needs libMLIR and libLLVM, over 250 MB, and a run carries 64 MiB).
                               [--rows 8192 --cols 4096] [--matmul 4096x4096x4096]
 
 Each case (DyT, LayerNorm, RMSNorm in f32 and bf16, DyT again with
-fast-tanh; matmul and matmul + DyT in f32 and bf16) goes through dyt-opt's dyt-nvvm-pipeline
-(PTX for sm_90), mlir-translate and llc into an object, and all of them are
-linked with bench/gpu_bundle_driver.cpp into OUT/dyt-gpu-bench, whose only
+fast-tanh; matmul, matmul + DyT and DyT + matmul in f32 and bf16) goes
+through dyt-opt's dyt-nvvm-pipeline (PTX for sm_90), mlir-translate and llc
+into an object, and all of them are linked with bench/gpu_bundle_driver.cpp into OUT/dyt-gpu-bench, whose only
 library beside libc and libstdc++ is OUT/libdyt_cuda_runtime.so. OUT also gets
 DytCudaRuntimeTests and run.sh, which on the GPU machine runs the runtime
 tests that need a GPU (CudaGpuTest.*; the others use the fake driver at its
@@ -33,15 +33,16 @@ import sys
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 from cpu_norms import mlir_for  # noqa: E402
-from gpu_norms import matmul_mlir  # noqa: E402
+from gpu_norms import dyt_matmul_mlir, matmul_mlir  # noqa: E402
 
 LLVM = "/usr/lib/llvm-22/bin"
 KINDS = {"dyt": "Kind::Dyt", "layer_norm": "Kind::LayerNorm",
          "rms_norm": "Kind::RmsNorm", "matmul": "Kind::Matmul",
-         "matmul_dyt": "Kind::MatmulDyt"}
+         "matmul_dyt": "Kind::MatmulDyt", "dyt_matmul": "Kind::DytMatmul"}
 # The function types gpu_bundle_driver.cpp defines for each kind.
 SIGNATURES = {"dyt": "DytSig", "layer_norm": "NormSig", "rms_norm": "RmsSig",
-              "matmul": "MatmulSig", "matmul_dyt": "MatmulSig"}
+              "matmul": "MatmulSig", "matmul_dyt": "MatmulSig",
+              "dyt_matmul": "MatmulSig"}
 
 
 def cases(rows, cols, matmul):
@@ -60,6 +61,8 @@ def cases(rows, cols, matmul):
                matmul_mlir(m, k, n, False, dtype))
         yield (f"matmul_dyt{suffix}", "matmul_dyt", dtype, False, (m, k, n),
                matmul_mlir(m, k, n, True, dtype))
+        yield (f"dyt_matmul{suffix}", "dyt_matmul", dtype, False, (m, k, n),
+               dyt_matmul_mlir(m, k, n, dtype))
 
 
 def run(cmd):

@@ -48,7 +48,14 @@ using RmsSig = void(Memref<2> *, Memref<2> *, Memref<1> *);
 using MatmulSig = void(Memref<2> *, Memref<2> *, Memref<2> *, float,
                        Memref<1> *, Memref<1> *);
 
-enum class Kind { Dyt, LayerNorm, RmsNorm, Matmul, MatmulDyt };
+// MatmulDyt: DyT(x @ W) (the epilogue); DytMatmul: DyT(x) @ W (the
+// prologue, gamma and beta along k).
+enum class Kind { Dyt, LayerNorm, RmsNorm, Matmul, MatmulDyt, DytMatmul };
+
+bool isMatmul(Kind kind) {
+  return kind == Kind::Matmul || kind == Kind::MatmulDyt ||
+         kind == Kind::DytMatmul;
+}
 
 struct Case {
   const char *name;
@@ -162,7 +169,8 @@ Memref<2> call(const Case &c, Inputs &in) {
     reinterpret_cast<RmsSig *>(c.function)(&result, &x, &g);
     break;
   case Kind::Matmul:
-  case Kind::MatmulDyt: {
+  case Kind::MatmulDyt:
+  case Kind::DytMatmul: {
     Memref<2> w = describe<2>(in.w);
     reinterpret_cast<MatmulSig *>(c.function)(&result, &x, &w, in.alpha, &g, &b);
     break;
@@ -182,11 +190,15 @@ double reference(const Case &c, const Inputs &in, int64_t row, int64_t col,
   const std::vector<float> &x = in.x.values;
   if (c.kind == Kind::Dyt)
     return dyt(x[row * c.n + col], in, col);
-  if (c.kind == Kind::Matmul || c.kind == Kind::MatmulDyt) {
+  if (isMatmul(c.kind)) {
     double sum = 0;
-    for (int64_t k = 0; k < c.k; ++k)
-      sum += double(x[row * c.k + k]) * in.w.values[k * c.n + col];
-    return c.kind == Kind::Matmul ? sum : dyt(sum, in, col);
+    for (int64_t k = 0; k < c.k; ++k) {
+      double a = x[row * c.k + k];
+      if (c.kind == Kind::DytMatmul)
+        a = dyt(a, in, k);
+      sum += a * in.w.values[k * c.n + col];
+    }
+    return c.kind == Kind::MatmulDyt ? dyt(sum, in, col) : sum;
   }
   if (statsRow != row) { // mean and 1 / sqrt(var + eps), once per row
     double mean = 0, squares = 0;
@@ -233,7 +245,7 @@ bool check(const Case &c, const Inputs &in, const Memref<2> &result,
     return double(f);
   };
   std::vector<std::pair<int64_t, int64_t>> points;
-  bool matmul = c.kind == Kind::Matmul || c.kind == Kind::MatmulDyt;
+  bool matmul = isMatmul(c.kind);
   if (matmul) {
     std::mt19937 rng(7);
     for (int i = 0; i < 4096; ++i)
@@ -252,7 +264,9 @@ bool check(const Case &c, const Inputs &in, const Memref<2> &result,
                             statsRow);
     squares += expected[i] * expected[i];
   }
-  double rms = c.kind == Kind::Matmul
+  // A sum of K products (not DyT(sum), which is bounded): the relative
+  // term against at least the RMS.
+  double rms = c.kind != Kind::MatmulDyt && isMatmul(c.kind)
                    ? std::sqrt(squares / double(points.size()))
                    : 0;
   double rel = c.bf16 ? 4.0 / 128 : 1e-4;
@@ -296,6 +310,8 @@ const char *kindName(Kind kind) {
     return "matmul";
   case Kind::MatmulDyt:
     return "matmul_dyt";
+  case Kind::DytMatmul:
+    return "dyt_matmul";
   }
   return "?";
 }
@@ -316,13 +332,14 @@ int main(int argc, char **argv) {
     if (only && std::strcmp(only, c.name) != 0)
       continue;
     std::mt19937 rng(1);
-    bool matmul = c.kind == Kind::Matmul || c.kind == Kind::MatmulDyt;
+    bool matmul = isMatmul(c.kind);
     Inputs in;
     in.x = randomTensor({c.m, matmul ? c.k : c.n}, c.bf16, rng, -3, 3);
     if (matmul)
       in.w = randomTensor({c.k, c.n}, c.bf16, rng, -1, 1);
-    in.gamma = randomTensor({c.n}, c.bf16, rng, 0.5, 1.5);
-    in.beta = randomTensor({c.n}, c.bf16, rng, -0.5, 0.5);
+    int64_t channels = c.kind == Kind::DytMatmul ? c.k : c.n;
+    in.gamma = randomTensor({channels}, c.bf16, rng, 0.5, 1.5);
+    in.beta = randomTensor({channels}, c.bf16, rng, -0.5, 0.5);
 
     // The first call is the warm-up and the one checked.
     Memref<2> result = call(c, in);

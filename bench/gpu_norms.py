@@ -63,6 +63,32 @@ def matmul_mlir(m, k, n, with_dyt, dtype="f32"):
     return "\n".join(body) + "\n"
 
 
+def dyt_matmul_mlir(m, k, n, dtype="f32"):
+    """DyT(x) @ W, gamma and beta along k (the prologue: one kernel), with
+    the same signature as matmul_mlir's functions; accumulated in f32."""
+    acc = f"tensor<{m}x{n}xf32>"
+    t = f"tensor<{m}x{n}x{dtype}>"
+    xt = f"tensor<{m}x{k}x{dtype}>"
+    body = [
+        f"func.func @f(%x: {xt}, %w: tensor<{k}x{n}x{dtype}>, "
+        f"%a: f32, %g: tensor<{k}x{dtype}>, %b: tensor<{k}x{dtype}>) -> {t} {{",
+        "  %c0 = arith.constant 0.0 : f32",
+        f"  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<{k}x{dtype}>) "
+        f"beta(%b : tensor<{k}x{dtype}>) : {xt} -> {xt}",
+        f"  %e = tensor.empty() : {acc}",
+        f"  %z = linalg.fill ins(%c0 : f32) outs(%e : {acc}) -> {acc}",
+        f"  %p = linalg.matmul ins(%y, %w : {xt}, "
+        f"tensor<{k}x{n}x{dtype}>) outs(%z : {acc}) -> {acc}",
+    ]
+    if dtype == "f32":
+        body.append(f"  return %p : {t}")
+    else:
+        body.append(f"  %m = arith.truncf %p : {acc} to {t}")
+        body.append(f"  return %m : {t}")
+    body.append("}")
+    return "\n".join(body) + "\n"
+
+
 def bench(dyt_run, source, iterations, pipeline):
     with tempfile.NamedTemporaryFile("w", suffix=".mlir", delete=False) as f:
         f.write(source)
@@ -112,12 +138,17 @@ def main():
                           opts.iterations, pipeline)
             fused = bench(dyt_run, matmul_mlir(m, k, n, True, dtype),
                           opts.iterations, pipeline)
+            prologue = bench(dyt_run, dyt_matmul_mlir(m, k, n, dtype),
+                             opts.iterations, pipeline)
             results["matmul"].append(
                 {"shape": f"{m}x{k}x{n}", "dtype": dtype,
                  "matmul_s": alone["median_s"],
                  "fused_s": fused["median_s"],
                  "tflops": 2.0 * m * k * n / alone["median_s"] / 1e12,
-                 "fused_over_matmul": fused["median_s"] / alone["median_s"]})
+                 "fused_over_matmul": fused["median_s"] / alone["median_s"],
+                 "prologue_s": prologue["median_s"],
+                 "prologue_over_matmul":
+                     prologue["median_s"] / alone["median_s"]})
     except RuntimeError as e:
         print(f"gpu_norms.py: not measured: {e}", file=sys.stderr)
         return 2
@@ -131,12 +162,15 @@ def main():
               f"{r['median_s'] * 1e6:.1f} | {r['copy_median_s'] * 1e6:.1f} | "
               f"{r['copy_ratio']:.2f} |")
     print("\n| M x K x N | dtype | matmul (ms) | TFLOP/s "
-          "| matmul + DyT fused (ms) | fused / matmul |")
-    print("|---|---|---|---|---|---|")
+          "| matmul + DyT fused (ms) | fused / matmul "
+          "| DyT + matmul fused (ms) | fused / matmul |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results["matmul"]:
         print(f"| {r['shape']} | {r['dtype']} | {r['matmul_s'] * 1e3:.3f} "
               f"| {r['tflops']:.1f} "
-              f"| {r['fused_s'] * 1e3:.3f} | {r['fused_over_matmul']:.3f} |")
+              f"| {r['fused_s'] * 1e3:.3f} | {r['fused_over_matmul']:.3f} "
+              f"| {r['prologue_s'] * 1e3:.3f} "
+              f"| {r['prologue_over_matmul']:.3f} |")
     if opts.out:
         os.makedirs(opts.out, exist_ok=True)
         with open(os.path.join(opts.out, "gpu_norms.json"), "w") as f:

@@ -104,3 +104,40 @@ func.func @mixed(%x: memref<64x64xbf16>, %w: memref<64x64xf16>, %y: memref<64x64
   linalg.matmul ins(%x, %w : memref<64x64xbf16>, memref<64x64xf16>) outs(%y : memref<64x64xf32>)
   return
 }
+
+// -----
+
+// A bf16 DyT before the matmul, fused into the contraction: the DyT runs in
+// f32 as A's slice is staged and its bf16 rounding is what the tile holds
+// (the widening after it is the tensor core's).
+// CHECK-LABEL: func.func @prologue_bf16(
+// CHECK: gpu.launch {{.*}}workgroup(%[[A:[a-z0-9]+]] : memref<64x40xbf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<32x72xbf16, #gpu.address_space<workgroup>>)
+// CHECK: scf.if
+// CHECK: memref.load %arg0[
+// CHECK: arith.extf
+// CHECK: math.tanh
+// CHECK: %[[R:[0-9]+]] = arith.truncf %{{.*}} : f32 to bf16
+// CHECK: scf.yield %[[R]] : bf16
+// CHECK: memref.store %{{.*}}, %[[A]][
+// CHECK: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>
+// CHECK-NOT: linalg.
+// CHECK: return
+func.func @prologue_bf16(%x: memref<64x300xbf16>, %a: f32, %g: memref<300xf32>, %w: memref<300x257xbf16>, %y: memref<64x257xf32>) {
+  %c0 = arith.constant 0.0 : f32
+  linalg.fill ins(%c0 : f32) outs(%y : memref<64x257xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %g, %w : memref<64x300xbf16>, memref<300xf32>, memref<300x257xbf16>) outs(%y : memref<64x257xf32>) {
+  ^bb0(%in: bf16, %gi: f32, %wi: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.mulf %a, %0 : f32
+    %2 = math.tanh %1 : f32
+    %3 = arith.mulf %2, %gi : f32
+    %4 = arith.truncf %3 : f32 to bf16
+    %5 = arith.extf %4 : bf16 to f32
+    %6 = arith.extf %wi : bf16 to f32
+    %7 = arith.mulf %5, %6 : f32
+    %8 = arith.addf %out, %7 : f32
+    linalg.yield %8 : f32
+  }
+  return
+}

@@ -191,6 +191,123 @@ func.func @transposed_epilogue(%x: memref<64x300xf32>, %w: memref<300x64xf32>, %
 
 // -----
 
+// DyT before a matmul, as linalg-fuse-elementwise-ops leaves it: one
+// contraction generic whose left factor is DyT(x) (x, gamma, beta indexed
+// by m and k only). The DyT is computed as A's slice is staged, 0 outside
+// the operand (not DyT(0) = beta): one kernel, no DyT buffer.
+// CHECK-LABEL: func.func @prologue(
+// CHECK-NOT: memref.alloc
+// CHECK: gpu.launch
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: memref.load %arg0[
+// CHECK: math.tanh
+// CHECK: memref.load %arg2[
+// CHECK: memref.load %arg3[
+// CHECK: scf.yield
+// CHECK: } else {
+// CHECK: scf.yield %cst
+// CHECK: memref.store %{{.*}}, %{{.*}}[{{.*}}] : memref<16x64xf32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK-COUNT-16: math.fma
+// CHECK: gpu.barrier
+// CHECK: memref.store %{{.*}}, %arg5[
+// CHECK-NOT: gpu.launch
+// CHECK-NOT: linalg.
+// CHECK: return
+func.func @prologue(%x: memref<64x300xf32>, %a: f32, %g: memref<300xf32>, %b: memref<300xf32>, %w: memref<300x257xf32>, %y: memref<64x257xf32>) {
+  %c0 = arith.constant 0.0 : f32
+  linalg.fill ins(%c0 : f32) outs(%y : memref<64x257xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k)>, affine_map<(m, n, k) -> (k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %g, %b, %w : memref<64x300xf32>, memref<300xf32>, memref<300xf32>, memref<300x257xf32>) outs(%y : memref<64x257xf32>) {
+  ^bb0(%in: f32, %gi: f32, %bi: f32, %wi: f32, %out: f32):
+    %0 = arith.mulf %a, %in : f32
+    %1 = math.tanh %0 : f32
+    %2 = arith.mulf %1, %gi : f32
+    %3 = arith.addf %2, %bi : f32
+    %4 = arith.mulf %3, %wi : f32
+    %5 = arith.addf %out, %4 : f32
+    linalg.yield %5 : f32
+  }
+  return
+}
+
+// -----
+
+// A constant right factor (a splat weight folded by dyt-fuse-matmul): B's
+// slice is the constant inside the operand's bounds.
+// CHECK-LABEL: func.func @constant_weight(
+// CHECK: %[[W:.*]] = arith.constant 1.250000e-01 : f32
+// CHECK: gpu.launch
+// CHECK: memref.load %arg0[
+// CHECK: scf.yield %[[W]] : f32
+// CHECK: math.fma
+// CHECK-NOT: linalg.
+// CHECK: return
+func.func @constant_weight(%x: memref<40x24xf32>, %y: memref<40x30xf32>) {
+  %w = arith.constant 1.25e-01 : f32
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : memref<40x24xf32>) outs(%y : memref<40x30xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.mulf %in, %w : f32
+    %1 = arith.addf %out, %0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+// Not a matmul kernel: a factor that depends on m and n (x[m, k] * s[n]
+// times w[k, n] reads n on both sides), a body that is not out + a * b, and
+// a factor that reads a loop index; upstream's mapping takes them.
+// CHECK-LABEL: func.func @both_sides(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+// CHECK-LABEL: func.func @not_multiply_add(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+// CHECK-LABEL: func.func @reads_index(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+func.func @both_sides(%x: memref<8x16xf32>, %s: memref<4xf32>, %w: memref<16x4xf32>, %y: memref<8x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %s, %w : memref<8x16xf32>, memref<4xf32>, memref<16x4xf32>) outs(%y : memref<8x4xf32>) {
+  ^bb0(%in: f32, %si: f32, %wi: f32, %out: f32):
+    %0 = arith.mulf %in, %si : f32
+    %1 = arith.mulf %0, %wi : f32
+    %2 = arith.addf %out, %1 : f32
+    linalg.yield %2 : f32
+  }
+  return
+}
+func.func @not_multiply_add(%x: memref<8x16xf32>, %w: memref<16x4xf32>, %y: memref<8x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<8x16xf32>, memref<16x4xf32>) outs(%y : memref<8x4xf32>) {
+  ^bb0(%in: f32, %wi: f32, %out: f32):
+    %0 = arith.addf %in, %wi : f32
+    %1 = arith.maximumf %out, %0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+func.func @reads_index(%x: memref<8x16xf32>, %w: memref<16x4xf32>, %y: memref<8x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<8x16xf32>, memref<16x4xf32>) outs(%y : memref<8x4xf32>) {
+  ^bb0(%in: f32, %wi: f32, %out: f32):
+    %i = linalg.index 2 : index
+    %ii = arith.index_cast %i : index to i32
+    %fi = arith.sitofp %ii : i32 to f32
+    %0 = arith.mulf %in, %fi : f32
+    %1 = arith.mulf %0, %wi : f32
+    %2 = arith.addf %out, %1 : f32
+    linalg.yield %2 : f32
+  }
+  return
+}
+
+// -----
+
 // Left alone: a reduction with a parallel loop (for upstream's mapping)
 // and ops on tensors.
 // CHECK-LABEL: func.func @reduction(

@@ -120,6 +120,28 @@ func.func @linear_dyt(%x: tensor<197x768xf32>, %w: tensor<768x3072xf32>, %bias: 
   return %y : tensor<197x3072xf32>
 }
 
+// DyT -> matmul: ONE kernel; elementwise fusion puts the DyT into the
+// contraction, and the kernel computes it as A's slice is staged.
+// (LLVM places the staging blocks after the loop's: no order checked.)
+// CHECK-LABEL: .visible .entry dyt_linear_kernel(
+// CHECK-DAG: ex2.approx
+// CHECK-DAG: st.shared.b32
+// CHECK-DAG: bar.sync 0
+// CHECK-DAG: fma.rn.f32
+// CHECK-NOT: .entry dyt_linear_kernel_0
+// HOST-LABEL: func.func @dyt_linear(
+// HOST-COUNT-1: gpu.launch
+// HOST-NOT: gpu.launch
+// HOST: return
+func.func @dyt_linear(%x: tensor<197x768xf32>, %a: f32, %g: tensor<768xf32>, %b: tensor<768xf32>, %w: tensor<768x3072xf32>) -> tensor<197x3072xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<768xf32>) beta(%b : tensor<768xf32>) : tensor<197x768xf32> -> tensor<197x768xf32>
+  %e = tensor.empty() : tensor<197x3072xf32>
+  %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<197x3072xf32>) -> tensor<197x3072xf32>
+  %m = linalg.matmul ins(%y, %w : tensor<197x768xf32>, tensor<768x3072xf32>) outs(%f : tensor<197x3072xf32>) -> tensor<197x3072xf32>
+  return %m : tensor<197x3072xf32>
+}
+
 // x @ W^T (PyTorch's Linear) takes the same kernel; bf16 batch_matmul runs
 // on tensor cores (sm_80 and later), 2 x 4 m16n8k16 products per warp and
 // 16 of k, A's registers one 32-bit shared load each. On sm_75, or with

@@ -17,12 +17,17 @@ bool isElementwiseKernelCandidate(linalg::GenericOp generic);
 /// erases the op).
 void emitElementwiseKernel(OpBuilder &b, linalg::GenericOp generic);
 
-/// A contraction the matmul kernel computes: C[b?, m, n] (+)= sum_k
-/// A * B over float operands with simple maps, the result map
-/// (b?, m, n) in that order.
+/// A contraction the matmul kernels compute: C[b?, m, n] (+)= sum_k
+/// A[b?, m, k] * B[b?, k, n] over float buffers with simple maps, the
+/// result map (b?, m, n) in that order. A and B are values of the op's body:
+/// each computed from the inputs on its side (those of A do not depend on
+/// n, those of B not on m), so that an elementwise op fused into the
+/// contraction (DyT before a matmul) is computed as its operand is staged.
 struct MatmulMatch {
   linalg::LinalgOp contraction;
   int64_t batchDim = -1, mDim, nDim, kDim; // loop positions
+  /// The factors of the body's out + lhs * rhs.
+  Value lhsValue, rhsValue;
   /// The fill of the result before the contraction (linalg.fill or its
   /// generic form), if any, and its value, which starts the accumulators.
   Operation *fill = nullptr;

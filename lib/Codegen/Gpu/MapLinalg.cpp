@@ -79,8 +79,10 @@ struct DytGpuMapLinalgPass
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::LinalgOp> contractions;
     getOperation()->walk([&](linalg::LinalgOp op) {
+      // Contractions, and contractions with elementwise ops fused into
+      // their operands: matchMatmulKernel decides.
       if (!op->getParentOfType<gpu::LaunchOp>() &&
-          linalg::isaContractionOpInterface(op))
+          op.getNumReductionLoops() == 1)
         contractions.push_back(op);
     });
     for (linalg::LinalgOp op : contractions)

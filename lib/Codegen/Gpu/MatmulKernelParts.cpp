@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace mlir::dyt;
@@ -29,16 +30,7 @@ MatmulProblem gpu_kernels::getMatmulProblem(OpBuilder &b,
   Location loc = op.getLoc();
   linalg::GenericOp epilogue = match.epilogue;
   b.setInsertionPoint(epilogue ? epilogue.getOperation() : op.getOperation());
-  MatmulProblem problem{match,
-                        op.getDpsInputOperand(0)->get(),
-                        op.getDpsInputOperand(1)->get(),
-                        op.getDpsInitOperand(0)->get(),
-                        op.getMatchingIndexingMap(op.getDpsInputOperand(0)),
-                        op.getMatchingIndexingMap(op.getDpsInputOperand(1)),
-                        {},
-                        {},
-                        {},
-                        {}};
+  MatmulProblem problem{match, op.getDpsInitOperand(0)->get(), {}, {}, {}, {}};
   unsigned rank = cast<MemRefType>(problem.result.getType()).getRank();
   // The sizes come from a buffer that outlives the kernel: the product's
   // goes when the epilogue is fused into a fresh output.
@@ -49,12 +41,66 @@ MatmulProblem gpu_kernels::getMatmulProblem(OpBuilder &b,
                       : indexConstant(b, loc, 1);
   problem.m = memref::DimOp::create(b, loc, shaped, rank - 2);
   problem.n = memref::DimOp::create(b, loc, shaped, rank - 1);
-  problem.k = memref::DimOp::create(
-      b, loc, problem.lhs,
-      *problem.lhsMap.getResultPosition(
-          getAffineDimExpr(match.kDim, b.getContext())));
+  // K from the first input that k indexes (the matcher checks there is one).
+  AffineExpr k = getAffineDimExpr(match.kDim, b.getContext());
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    std::optional<unsigned> position =
+        op.getMatchingIndexingMap(input).getResultPosition(k);
+    if (!position)
+      continue;
+    problem.k = memref::DimOp::create(b, loc, input->get(), *position);
+    break;
+  }
   return problem;
 }
+
+Value gpu_kernels::getStagedValue(Value operand) {
+  while (auto ext = operand.getDefiningOp<arith::ExtFOp>())
+    operand = ext.getIn();
+  return operand;
+}
+
+namespace {
+
+/// `value` of the body of `op` at the loop point `loops`: the ops it
+/// depends on cloned, the inputs they read loaded (the matcher checked
+/// that they are pure and read no output and no loop index).
+Value evaluateInBody(OpBuilder &b, Location loc, linalg::LinalgOp op,
+                     Value value, ValueRange loops) {
+  Block *body = op.getBlock();
+  // The ops of the body `value` depends on.
+  DenseSet<Operation *> slice;
+  SmallVector<Value> worklist{value};
+  while (!worklist.empty()) {
+    Operation *def = worklist.pop_back_val().getDefiningOp();
+    if (def && def->getBlock() == body && slice.insert(def).second)
+      llvm::append_range(worklist, def->getOperands());
+  }
+  IRMapping mapping;
+  auto mapArguments = [&](ValueRange values) {
+    for (Value v : values) {
+      auto arg = dyn_cast<BlockArgument>(v);
+      if (!arg || arg.getOwner() != body || mapping.contains(arg))
+        continue;
+      OpOperand *input = op.getMatchingOpOperand(arg);
+      mapping.map(arg, memref::LoadOp::create(
+                           b, loc, input->get(),
+                           applySimpleIndexingMap(
+                               b, loc, op.getMatchingIndexingMap(input),
+                               loops)));
+    }
+  };
+  mapArguments(value);
+  for (Operation &inner : body->without_terminator()) {
+    if (!slice.contains(&inner))
+      continue;
+    mapArguments(inner.getOperands());
+    b.clone(inner, mapping);
+  }
+  return mapping.lookupOrDefault(value);
+}
+
+} // namespace
 
 void gpu_kernels::createMatmulTileLaunch(
     OpBuilder &b, Location loc, const MatmulProblem &problem,
@@ -112,10 +158,12 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
                                     int64_t threads, Value b0, Value c0,
                                     Value k0) {
   Value zero = indexConstant(b, loc, 0);
-  Value operand = slice.isLhs ? problem.lhs : problem.rhs;
-  AffineMap map = slice.isLhs ? problem.lhsMap : problem.rhsMap;
+  const MatmulMatch &match = problem.match;
   Value bound = slice.isLhs ? problem.m : problem.n;
   Type element = cast<MemRefType>(slice.tile.getType()).getElementType();
+  Value operand = slice.isLhs ? match.lhsValue : match.rhsValue;
+  if (!element.isF32())
+    operand = getStagedValue(operand);
   Value zeroElement =
       arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
   int64_t elements = slice.depth * slice.width;
@@ -145,11 +193,10 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-      SmallVector<Value> indices = applySimpleIndexingMap(
-          b, loc, map,
+      Value v = evaluateInBody(
+          b, loc, match.contraction, operand,
           slice.isLhs ? problem.loops(b0, ci, zero, ki, zero)
                       : problem.loops(b0, zero, ci, ki, zero));
-      Value v = memref::LoadOp::create(b, loc, operand, indices);
       // The tile holds f32 (the FMA kernel) or the operand's own type.
       if (v.getType() != element) {
         assert(element.isF32() && "a 16-bit tile holds its operand's type");

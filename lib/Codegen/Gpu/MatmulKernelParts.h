@@ -24,8 +24,7 @@ namespace gpu_kernels {
 /// where the kernel is launched.
 struct MatmulProblem {
   const MatmulMatch &match;
-  Value lhs, rhs, result;
-  AffineMap lhsMap, rhsMap;
+  Value result;
   Value batch, m, n, k;
 
   /// The contraction's loop indices for (batch, m, n, k); `zero` for the
@@ -70,14 +69,20 @@ struct OperandSlice {
 
 /// Stages the slice of the operand from (k0, c0) on (c0 the first row of A
 /// or column of B) with `threads` threads (`thread` this one's linear id),
-/// each loading depth * width / threads elements; 0 outside the operand.
+/// each computing depth * width / threads elements (the operand's value in
+/// the contraction's body, its inputs loaded); 0 outside the operand.
 /// Consecutive threads take consecutive k for A and consecutive columns for
 /// B, the contiguous dims of x @ W. The tile's element type is f32 (values
-/// are widened) or the operand's.
+/// are widened) or that of getStagedValue.
 void stageOperandSlice(OpBuilder &b, Location loc,
                        const MatmulProblem &problem, const OperandSlice &slice,
                        Value thread, int64_t threads, Value b0, Value c0,
                        Value k0);
+
+/// What a 16-bit tile stores of an operand: its value in the body without
+/// the widening to the accumulator's type (the extf of linalg.matmul's body
+/// on bf16 operands, or after a DyT that rounds to bf16).
+Value getStagedValue(Value operand);
 
 /// The store of one f32 accumulator at (b0, mi, ni), inside the result
 /// only: plus the result's current value when nothing filled it (C += A B),

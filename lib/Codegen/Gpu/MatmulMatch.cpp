@@ -65,8 +65,7 @@ bool overwritesInPlace(linalg::GenericOp generic, Value buffer) {
 void matchResultUsers(MatmulMatch &match) {
   Operation *op = match.contraction;
   Value result = match.contraction.getDpsInitOperand(0)->get();
-  Value lhs = match.contraction.getDpsInputOperand(0)->get();
-  Value rhs = match.contraction.getDpsInputOperand(1)->get();
+  SmallVector<OpOperand *> inputs = match.contraction.getDpsInputOperands();
   if (!result.getDefiningOp<memref::AllocOp>())
     return;
   Block *block = op->getBlock();
@@ -157,7 +156,10 @@ void matchResultUsers(MatmulMatch &match) {
     if (init.get() == result)
       continue;
     Value base = memref::skipViewLikeOps(cast<MemrefValue>(init.get()));
-    if (base == memref::skipViewLikeOps(cast<MemrefValue>(lhs)) || base == memref::skipViewLikeOps(cast<MemrefValue>(rhs)) ||
+    if (llvm::any_of(inputs, [&](OpOperand *input) {
+          return base ==
+                 memref::skipViewLikeOps(cast<MemrefValue>(input->get()));
+        }) ||
         !(isa<BlockArgument>(base) || base.getDefiningOp<memref::AllocOp>()))
       return;
   }
@@ -166,17 +168,47 @@ void matchResultUsers(MatmulMatch &match) {
   match.epilogueInPlace = inPlace;
 }
 
+/// The loops that `value`, computed in the body of `op`, depends on through
+/// the inputs it reads; none when it reads the output, a loop index or
+/// anything with memory effects (the kernels recompute it per element).
+std::optional<llvm::SmallBitVector> getLoopsRead(linalg::LinalgOp op,
+                                                 Value value) {
+  llvm::SmallBitVector loops(op.getNumLoops());
+  Block *body = op.getBlock();
+  SmallVector<Value> worklist{value};
+  DenseSet<Value> seen;
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() != body)
+        continue; // from outside the op
+      OpOperand *operand = op.getMatchingOpOperand(arg);
+      if (op.isDpsInit(operand))
+        return std::nullopt;
+      for (AffineExpr result :
+           op.getMatchingIndexingMap(operand).getResults())
+        if (auto dim = dyn_cast<AffineDimExpr>(result))
+          loops.set(dim.getPosition());
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    if (def->getBlock() != body)
+      continue; // defined outside the op
+    if (isa<linalg::IndexOp>(def) || !isPure(def) || def->getNumRegions())
+      return std::nullopt;
+    llvm::append_range(worklist, def->getOperands());
+  }
+  return loops;
+}
+
 } // namespace
 
 std::optional<MatmulMatch> gpu_kernels::matchMatmulKernel(linalg::LinalgOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
-    return std::nullopt;
-  FailureOr<linalg::ContractionDimensions> dims =
-      linalg::inferContractionDims(op);
-  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
-      dims->k.size() != 1 || dims->batch.size() > 1 ||
-      op.getNumLoops() != 3 + dims->batch.size())
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() < 1 ||
+      op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 1 ||
+      (op.getNumLoops() != 3 && op.getNumLoops() != 4))
     return std::nullopt;
   for (OpOperand &operand : op->getOpOperands())
     if (!isFloatBuffer(operand.get()) ||
@@ -184,20 +216,61 @@ std::optional<MatmulMatch> gpu_kernels::matchMatmulKernel(linalg::LinalgOp op) {
       return std::nullopt;
   MatmulMatch match;
   match.contraction = op;
-  match.mDim = dims->m.front();
-  match.nDim = dims->n.front();
-  match.kDim = dims->k.front();
-  if (!dims->batch.empty())
-    match.batchDim = dims->batch.front();
-  // The result is indexed (batch?, m, n), in that order.
-  SmallVector<AffineExpr> expected;
-  MLIRContext *context = op.getContext();
-  if (match.batchDim >= 0)
-    expected.push_back(getAffineDimExpr(match.batchDim, context));
-  expected.push_back(getAffineDimExpr(match.mDim, context));
-  expected.push_back(getAffineDimExpr(match.nDim, context));
-  if (op.getMatchingIndexingMap(op.getDpsInitOperand(0)).getResults() !=
-      ArrayRef<AffineExpr>(expected))
+  // The result is indexed (batch?, m, n) by the parallel loops; k is the
+  // reduction.
+  AffineMap resultMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (!resultMap.isProjectedPermutation() ||
+      resultMap.getNumResults() != op.getNumLoops() - 1)
+    return std::nullopt;
+  SmallVector<unsigned> dims;
+  for (AffineExpr result : resultMap.getResults())
+    dims.push_back(cast<AffineDimExpr>(result).getPosition());
+  SmallVector<unsigned> reductions;
+  op.getReductionDims(reductions);
+  match.kDim = reductions.front();
+  if (llvm::is_contained(dims, unsigned(match.kDim)))
+    return std::nullopt;
+  if (dims.size() == 3)
+    match.batchDim = dims[0];
+  match.mDim = dims[dims.size() - 2];
+  match.nDim = dims.back();
+
+  // The body: out + lhs * rhs, lhs computed from inputs that do not depend
+  // on n (A, or DyT(A) fused into it by elementwise fusion), rhs from
+  // inputs that do not depend on m.
+  Block *body = op.getBlock();
+  Value out = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
+  auto add = body->getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || add->getBlock() != body || !out.hasOneUse())
+    return std::nullopt;
+  Value product = add.getLhs() == out   ? add.getRhs()
+                  : add.getRhs() == out ? add.getLhs()
+                                        : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul || mul->getBlock() != body)
+    return std::nullopt;
+  std::optional<llvm::SmallBitVector> lhsLoops =
+      getLoopsRead(op, mul.getLhs());
+  std::optional<llvm::SmallBitVector> rhsLoops =
+      getLoopsRead(op, mul.getRhs());
+  if (!lhsLoops || !rhsLoops)
+    return std::nullopt;
+  auto reads = [](const llvm::SmallBitVector &loops, int64_t dim) {
+    return loops.test(dim);
+  };
+  if (!reads(*lhsLoops, match.nDim) && !reads(*rhsLoops, match.mDim)) {
+    match.lhsValue = mul.getLhs();
+    match.rhsValue = mul.getRhs();
+  } else if (!reads(*rhsLoops, match.nDim) && !reads(*lhsLoops, match.mDim)) {
+    match.lhsValue = mul.getRhs();
+    match.rhsValue = mul.getLhs();
+  } else {
+    return std::nullopt;
+  }
+  // K's size is read from an input that k indexes.
+  if (!llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *input) {
+        return op.getMatchingIndexingMap(input).isFunctionOfDim(match.kDim);
+      }))
     return std::nullopt;
   matchResultUsers(match);
   return match;

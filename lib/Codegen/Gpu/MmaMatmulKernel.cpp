@@ -88,9 +88,8 @@ Value plus(OpBuilder &b, Location loc, Value value, int64_t constant) {
 } // namespace
 
 bool gpu_kernels::canUseMmaSync(const MatmulMatch &match) {
-  linalg::LinalgOp op = match.contraction;
-  Type lhs = getElementTypeOrSelf(op.getDpsInputOperand(0)->get().getType());
-  Type rhs = getElementTypeOrSelf(op.getDpsInputOperand(1)->get().getType());
+  Type lhs = getStagedValue(match.lhsValue).getType();
+  Type rhs = getStagedValue(match.rhsValue).getType();
   return lhs == rhs && (lhs.isF16() || lhs.isBF16());
 }
 
@@ -102,7 +101,7 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
   MatmulProblem problem = getMatmulProblem(b, match);
   Location loc = match.contraction->getLoc();
   MLIRContext *context = b.getContext();
-  Type element = getElementTypeOrSelf(problem.lhs.getType());
+  Type element = getStagedValue(match.lhsValue).getType();
   auto workgroup =
       gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup);
   auto lhsTileType = MemRefType::get({kTileM, kTileK + kPad}, element,

@@ -91,7 +91,11 @@ def DytGpuMapLinalgPass
       threads: whole warps along a row, several rows per block when rows
       are short.
     * A contraction (`linalg.matmul`, `linalg.batch_matmul`, their
-      transposed forms, contraction generics) is tiled through shared
+      transposed forms, contraction generics, and generics whose body is
+      `out + a * b` with `a` computed from inputs that do not depend on n
+      and `b` from inputs that do not depend on m: DyT before a matmul,
+      which elementwise fusion puts into the contraction, is computed as
+      the slice of A is staged) is tiled through shared
       memory: `tile-m` x `tile-n` output tiles per 256-thread block, `tile-k`
       deep slices of both operands staged in shared memory, a
       (tile-m / 16) x (tile-n / 16) register tile per thread, f32 FMAs.
