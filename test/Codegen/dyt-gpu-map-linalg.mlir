@@ -270,6 +270,16 @@ func.func @constant_weight(%x: memref<40x24xf32>, %y: memref<40x30xf32>) {
 // CHECK-LABEL: func.func @reads_index(
 // CHECK-NOT: gpu.launch
 // CHECK: linalg.generic
+// Nor a body with an op that has an effect (the kernels evaluate only the
+// two factors), or an input that is the result buffer (read while tiles are
+// stored, and after its fill would be folded away: only the fill's kernel).
+// CHECK-LABEL: func.func @side_effect(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+// CHECK-LABEL: func.func @reads_result(
+// CHECK: gpu.launch
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
 func.func @both_sides(%x: memref<8x16xf32>, %s: memref<4xf32>, %w: memref<16x4xf32>, %y: memref<8x4xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %s, %w : memref<8x16xf32>, memref<4xf32>, memref<16x4xf32>) outs(%y : memref<8x4xf32>) {
@@ -303,6 +313,34 @@ func.func @reads_index(%x: memref<8x16xf32>, %w: memref<16x4xf32>, %y: memref<8x
     %2 = arith.addf %out, %1 : f32
     linalg.yield %2 : f32
   }
+  return
+}
+func.func @side_effect(%x: memref<8x16xf32>, %w: memref<16x4xf32>, %y: memref<8x4xf32>, %log: memref<8x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<8x16xf32>, memref<16x4xf32>) outs(%y : memref<8x4xf32>) {
+  ^bb0(%in: f32, %wi: f32, %out: f32):
+    %m = linalg.index 0 : index
+    %k = linalg.index 2 : index
+    memref.store %in, %log[%m, %k] : memref<8x16xf32>
+    %0 = arith.mulf %in, %wi : f32
+    %1 = arith.addf %out, %0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+func.func @reads_result(%x: memref<16x16xf32>, %w: memref<16x16xf32>, %z: memref<16x16xf32>) {
+  %c1 = arith.constant 1.0 : f32
+  %y = memref.alloc() : memref<16x16xf32>
+  linalg.fill ins(%c1 : f32) outs(%y : memref<16x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (0, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %y, %w : memref<16x16xf32>, memref<16x16xf32>, memref<16x16xf32>) outs(%y : memref<16x16xf32>) {
+  ^bb0(%in: f32, %s: f32, %wi: f32, %out: f32):
+    %0 = arith.mulf %in, %s : f32
+    %1 = arith.mulf %0, %wi : f32
+    %2 = arith.addf %out, %1 : f32
+    linalg.yield %2 : f32
+  }
+  memref.copy %y, %z : memref<16x16xf32> to memref<16x16xf32>
   return
 }
 

@@ -235,10 +235,22 @@ std::optional<MatmulMatch> gpu_kernels::matchMatmulKernel(linalg::LinalgOp op) {
   match.mDim = dims[dims.size() - 2];
   match.nDim = dims.back();
 
+  // An input that is (a view of) the result would be read while blocks
+  // store their tiles, and after its fill was folded away.
+  Value resultBase = memref::skipViewLikeOps(
+      cast<MemrefValue>(op.getDpsInitOperand(0)->get()));
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (memref::skipViewLikeOps(cast<MemrefValue>(input->get())) ==
+        resultBase)
+      return std::nullopt;
   // The body: out + lhs * rhs, lhs computed from inputs that do not depend
   // on n (A, or DyT(A) fused into it by elementwise fusion), rhs from
-  // inputs that do not depend on m.
+  // inputs that do not depend on m. The kernels evaluate only those two
+  // slices, so nothing else in the body may have an effect.
   Block *body = op.getBlock();
+  for (Operation &inner : body->without_terminator())
+    if (!isPure(&inner) || inner.getNumRegions())
+      return std::nullopt;
   Value out = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
   auto add = body->getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
   if (!add || add->getBlock() != body || !out.hasOneUse())
