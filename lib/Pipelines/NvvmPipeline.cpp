@@ -2,6 +2,7 @@
 
 #include "dyt/Pipelines/NvvmPipeline.h"
 
+#include "dyt/Codegen/Gpu/NvptxTarget.h"
 #include "dyt/Codegen/Gpu/Passes.h"
 #include "dyt/Codegen/Passes.h"
 #include "dyt/Pipelines/CpuPipeline.h"
@@ -19,38 +20,6 @@
 
 
 using namespace mlir;
-
-/// 90 for "sm_90" (or "90"); 0 when unreadable.
-static unsigned getSmVersion(StringRef chip) {
-  unsigned version = 0;
-  chip.drop_front(chip.starts_with("sm_") ? 3 : 0).consumeInteger(10, version);
-  return version;
-}
-
-std::string mlir::dyt::getDefaultPtxFeatures(StringRef chip) {
-  // The first PTX ISA version that supports each architecture.
-  unsigned version = getSmVersion(chip);
-  if (version >= 120)
-    return "+ptx87";
-  if (version >= 100)
-    return "+ptx86";
-  if (version >= 90)
-    return "+ptx80";
-  if (version >= 89)
-    return "+ptx78";
-  if (version >= 87)
-    return "+ptx74";
-  if (version >= 86)
-    return "+ptx71";
-  if (version >= 80)
-    return "+ptx70";
-  // LLVM stops with a fatal error on a PTX version older than the chip.
-  if (version >= 75)
-    return "+ptx63";
-  if (version >= 72)
-    return "+ptx61";
-  return "+ptx60";
-}
 
 std::string mlir::dyt::getDefaultCudaPath() {
   // Upstream's lookup ($CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, then the path
@@ -81,6 +50,9 @@ void addLoweringToNVVM(OpPassManager &pm,
                         : std::string(options.features);
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
+  // Before anything reaches the NVPTX backend, which aborts on a PTX
+  // version older than the chip.
+  pm.addNestedPass<gpu::GPUModuleOp>(dyt::createDytGpuVerifyNvvmTargetsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -125,7 +97,7 @@ void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
   // sm_86/89, 64 on sm_75; keep the row cache well inside it.
   DytGpuNormKernelsPassOptions norms;
   norms.maxRowCacheBytes =
-      getSmVersion(options.chip) >= 80 ? 96 * 1024 : 32 * 1024;
+      dyt::getSmVersion(options.chip) >= 80 ? 96 * 1024 : 32 * 1024;
   pm.addPass(createDytGpuNormKernelsPass(norms));
   DytGpuMapLinalgPassOptions mapping;
   mapping.tileM = options.matmulTileM;
@@ -133,7 +105,7 @@ void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
   mapping.tileK = options.matmulTileK;
   // mma.sync m16n8k16 with f16/bf16 operands and f32 accumulators is sm_80's.
   mapping.tensorCores =
-      options.tensorCores && getSmVersion(options.chip) >= 80;
+      options.tensorCores && dyt::getSmVersion(options.chip) >= 80;
   pm.addNestedPass<func::FuncOp>(createDytGpuMapLinalgPass(mapping));
   // What has no kernel of ours (reductions other than the norms, ...):
   // upstream's mapping, 256 threads along the outermost loop.

@@ -17,8 +17,8 @@ struct DytNvvmPipelineOptions
       llvm::cl::init("sm_90")};
   PassOptions::Option<std::string> features{
       *this, "features",
-      llvm::cl::desc("PTX features (empty: the PTX version that matches "
-                     "`chip`, e.g. +ptx80 for sm_90)"),
+      llvm::cl::desc("PTX features (empty: the chip's first PTX ISA "
+                     "version, e.g. +ptx78 for sm_90, +ptx80 for sm_90a)"),
       llvm::cl::init("")};
   PassOptions::Option<std::string> format{
       *this, "format",
@@ -64,9 +64,6 @@ struct DytNvvmPipelineOptions
 /// and return device buffers the caller frees with the runtime.
 void buildDytNvvmPipeline(OpPassManager &pm,
                           const DytNvvmPipelineOptions &options);
-
-/// The PTX feature that matches `chip` ("+ptx80" for sm_90).
-std::string getDefaultPtxFeatures(StringRef chip);
 
 /// The CUDA toolkit the pipeline uses when `cuda-path` is empty.
 std::string getDefaultCudaPath();

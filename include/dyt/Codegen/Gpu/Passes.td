@@ -194,6 +194,34 @@ def DytGpuAlignWorkgroupBuffersPass
   ];
 }
 
+def DytGpuVerifyNvvmTargetsPass
+    : Pass<"dyt-gpu-verify-nvvm-targets", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Reports #nvvm.target chips and features that LLVM's NVPTX "
+                "backend would stop on or ignore";
+  let description = [{
+    Checks each `#nvvm.target` of the module against LLVM's NVPTX backend
+    before `gpu-module-to-binary` hands the module to it:
+
+    - `chip` must be one of the backend's processors (`sm_90`, `sm_90a`,
+      `sm_100f`, ...): for any other name the backend only warns and
+      compiles for a default processor;
+    - each comma-separated feature must be `+name` or `-name` of a feature
+      of the backend (it ignores unknown ones with a warning);
+    - the PTX ISA version asked for (the highest `+ptxNN`) must be at least
+      the chip's first one (7.8 for sm_90, 8.0 for sm_90a, 6.3 for sm_75):
+      an older one makes the backend stop the whole process with "PTX
+      version ... does not support target".
+
+    Each problem is an error at the `gpu.module`, and the pass fails.
+    `dyt-nvvm-pipeline` runs it after attaching its target; a stack that
+    attaches its own targets can run it before serialising.
+
+    Example: `gpu.module @k [#nvvm.target<chip = "sm_90", features =
+    "+ptx70">]` gets "PTX ISA 7.0 (+ptx70) does not have sm_90, which needs
+    PTX ISA 7.8 (+ptx78) or later".
+  }];
+}
+
 def DytGpuFastTanhPass : Pass<"dyt-gpu-fast-tanh"> {
   let summary = "math.tanh in kernels to the hardware tanh.approx.f32";
   let description = [{

@@ -1,0 +1,73 @@
+// RUN: dyt-opt %s --split-input-file --verify-diagnostics --pass-pipeline="builtin.module(gpu.module(dyt-gpu-verify-nvvm-targets))" | FileCheck %s
+
+// Valid targets are left as they are: the chip's first PTX version, a
+// newer one, none (LLVM takes the chip's first), the highest of several,
+// a disabled feature, an arch-specific chip.
+// CHECK-LABEL: gpu.module @valid
+// CHECK-SAME: #nvvm.target<chip = "sm_90", features = "+ptx78">
+// CHECK-SAME: #nvvm.target<chip = "sm_90", features = "+ptx88">
+// CHECK-SAME: #nvvm.target<chip = "sm_75">
+// CHECK-SAME: #nvvm.target<chip = "sm_90a", features = "+ptx70, +ptx80">
+// CHECK-SAME: #nvvm.target<chip = "sm_80", features = "+ptx70,-ptx86">
+// CHECK-SAME: #nvvm.target<chip = "sm_100f", features = "+ptx88">
+gpu.module @valid [#nvvm.target<chip = "sm_90", features = "+ptx78">,
+                   #nvvm.target<chip = "sm_90", features = "+ptx88">,
+                   #nvvm.target<chip = "sm_75", features = "">,
+                   #nvvm.target<chip = "sm_90a", features = "+ptx70, +ptx80">,
+                   #nvvm.target<chip = "sm_80", features = "+ptx70,-ptx86">,
+                   #nvvm.target<chip = "sm_100f", features = "+ptx88">] {
+}
+
+// -----
+
+// No targets: nothing to check.
+// CHECK-LABEL: gpu.module @untargeted
+gpu.module @untargeted {
+}
+
+// -----
+
+// expected-error @below {{target #nvvm.target<chip = "sm_90", features = "+ptx70">: PTX ISA 7.0 (+ptx70) does not have sm_90, which needs PTX ISA 7.8 (+ptx78) or later}}
+gpu.module @too_old [#nvvm.target<chip = "sm_90", features = "+ptx70">] {
+}
+
+// -----
+
+// The arch-specific variant needs a newer version than sm_90.
+// expected-error @below {{PTX ISA 7.8 (+ptx78) does not have sm_90a, which needs PTX ISA 8.0 (+ptx80) or later}}
+gpu.module @too_old_variant [#nvvm.target<chip = "sm_90a", features = "+ptx78">] {
+}
+
+// -----
+
+// The features of upstream's gpu-lower-to-nvvm-pipeline by default (+ptx60)
+// with a newer chip.
+// expected-error @below {{PTX ISA 6.0 (+ptx60) does not have sm_80, which needs PTX ISA 7.0 (+ptx70) or later}}
+gpu.module @upstream_default [#nvvm.target<chip = "sm_80", features = "+ptx60">] {
+}
+
+// -----
+
+// Each target is checked, not only the first.
+// expected-error @below {{target #nvvm.target<chip = "sm_120f", features = "+ptx87">: PTX ISA 8.7 (+ptx87) does not have sm_120f, which needs PTX ISA 8.8 (+ptx88) or later}}
+gpu.module @second_target [#nvvm.target<chip = "sm_80", features = "+ptx70">,
+                           #nvvm.target<chip = "sm_120f", features = "+ptx87">] {
+}
+
+// -----
+
+// expected-error @below {{chip 'sm_91' is not a processor of LLVM's NVPTX backend (it would compile for a default one); known: sm_20 sm_21}}
+gpu.module @unknown_chip [#nvvm.target<chip = "sm_91", features = "+ptx88">] {
+}
+
+// -----
+
+// expected-error @below {{feature 'ptx99' is not one of LLVM's NVPTX backend (PTX versions are ptxNN, e.g. ptx78)}}
+gpu.module @unknown_feature [#nvvm.target<chip = "sm_90", features = "+ptx99">] {
+}
+
+// -----
+
+// expected-error @below {{feature 'ptx80' must start with '+' or '-' (e.g. +ptx78)}}
+gpu.module @unsigned_feature [#nvvm.target<chip = "sm_90", features = "ptx80">] {
+}
