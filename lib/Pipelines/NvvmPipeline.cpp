@@ -123,6 +123,9 @@ void mlir::dyt::buildDytNvvmPipeline(OpPassManager &pm,
   // One stream per call, the ops ordered by tokens: gpu-to-llvm lowers
   // allocations and copies only in their async form.
   pm.addPass(createGpuKernelOutliningPass());
+  // Outlining copies the constants kernels read into their modules; the
+  // host's copies of those only kernels use are dead.
+  pm.addPass(createSymbolDCEPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createDytGpuAlignWorkgroupBuffersPass());
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
 

@@ -1,4 +1,7 @@
 // RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dyt-gpu-device-memory))" -verify-diagnostics -o /dev/null
+// RUN: not dyt-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dyt-gpu-device-memory{max-embedded-constant-bytes=-1}))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPTION
+
+// OPTION: error: dyt-gpu-device-memory: max-embedded-constant-bytes (-1) must not be negative
 
 // The host cannot read device memory: a scalar it branches on, a linalg op
 // left on the host, a copy between strided views.

@@ -54,6 +54,8 @@
 // pipeline's default, sm_90, which the test machine's H200 is).
 // RUN: dyt-run %s -e two_norms --device gpu --random --check | FileCheck %s --check-prefix=CHECK2
 // RUN: dyt-run %S/dyt-run-fuse-matmul.mlir -e qkv_constant_weights --device gpu --random --check | FileCheck %s --check-prefix=QKV
+// A constant beta that lives in the kernel module (read with 128-bit loads).
+// RUN: dyt-run %s -e constant_beta --device gpu --random --check | FileCheck %s --check-prefix=CBETA
 // RUN: dyt-run %S/dyt-run-dyt.mlir -e channels_last --device gpu --random --check | FileCheck %s --check-prefix=CHECKCL
 // RUN: dyt-run %S/dyt-run-dyt.mlir -e channels_last --device gpu --random --check --pipeline='dyt-nvvm-pipeline{fast-tanh=true}' --rtol 1e-2 --atol 1e-2 | FileCheck %s --check-prefix=CHECKCL
 // A benchmark, with its device-to-device copy peer.
@@ -91,6 +93,7 @@
 // QKV: check: result #0: 1200 elements
 // QKV: check: result #2: 1200 elements
 // CHECKCL: check: result #0: 3003 elements
+// CBETA: check: result #0: 384 elements
 // BENCH: bench: @channels_last: median {{[0-9.]+}} ms, min {{[0-9.]+}} ms over 5 runs, gpu (
 // BENCH: bench: device-to-device copy of the 12012 result bytes: median {{[0-9.]+}} ms (copy/call {{[0-9.]+}})
 // BENCH: {"function": "channels_last", "median_s": {{[0-9.e+-]+}}, "min_s": {{[0-9.e+-]+}}, "iterations": 5, "device": "gpu", "device_name": "{{.+}}", "copy_median_s": {{[0-9.e+-]+}}, "copy_ratio": {{[0-9.e+-]+}}}
@@ -121,4 +124,10 @@ func.func @tc_bmm_f16(%x: tensor<3x33x70xf16>, %w: tensor<3x70x47xf16>) -> tenso
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<3x33x47xf32>) -> tensor<3x33x47xf32>
   %y = linalg.batch_matmul ins(%x, %w : tensor<3x33x70xf16>, tensor<3x70x47xf16>) outs(%f : tensor<3x33x47xf32>) -> tensor<3x33x47xf32>
   return %y : tensor<3x33x47xf32>
+}
+
+func.func @constant_beta(%x: tensor<4x96xf32>, %a: f32, %g: tensor<96xf32>) -> tensor<4x96xf32> {
+  %b = arith.constant dense<[-20.0, -19.5, -19.0, -18.5, -18.0, -17.5, -17.0, -16.5, -16.0, -15.5, -15.0, -14.5, -14.0, -13.5, -13.0, -12.5, -12.0, -11.5, -11.0, -10.5, -10.0, -9.5, -9.0, -8.5, -8.0, -7.5, -7.0, -6.5, -6.0, -5.5, -5.0, -4.5, -4.0, -3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5, 7.0, 7.5, 8.0, 8.5, 9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0, 12.5, 13.0, 13.5, 14.0, 14.5, 15.0, 15.5, 16.0, 16.5, 17.0, 17.5, 18.0, 18.5, 19.0, 19.5, 20.0, 20.5, 21.0, 21.5, 22.0, 22.5, 23.0, 23.5, 24.0, 24.5, 25.0, 25.5, 26.0, 26.5, 27.0, 27.5]> : tensor<96xf32>
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<96xf32>) beta(%b : tensor<96xf32>) : tensor<4x96xf32> -> tensor<4x96xf32>
+  return %y : tensor<4x96xf32>
 }

@@ -4,6 +4,8 @@
 // RUN: dyt-opt %s --dyt-nvvm-pipeline > %t.mlir
 // RUN: %extract_ptx --ptxas %ptxas --arch sm_90 %t.mlir | FileCheck %s --check-prefix=PTXAS
 // RUN: %extract_ptx %t.mlir | FileCheck %s
+// RUN: %extract_ptx %t.mlir | FileCheck %s --check-prefix=CONST
+// RUN: FileCheck %s --check-prefix=CONSTHOST < %t.mlir
 // RUN: %extract_ptx %t.mlir | FileCheck %s --check-prefix=ALIGN --implicit-check-not=".shared .align 2 " --implicit-check-not=".shared .align 4 "
 // RUN: dyt-opt %s --dyt-nvvm-pipeline="fast-tanh=1" | %extract_ptx | FileCheck %s --check-prefix=FAST
 // RUN: dyt-opt %s --dyt-nvvm-pipeline --mlir-disable-threading --mlir-print-ir-after=dyt-gpu-device-memory 2>&1 >/dev/null | FileCheck %s --check-prefix=HOST
@@ -197,4 +199,21 @@ func.func @linear_dyt_f16(%x: tensor<197x768xf16>, %w: tensor<3072x768xf16>, %a:
          ins(%x, %w : tensor<197x768xf16>, tensor<3072x768xf16>) outs(%f : tensor<197x3072xf16>) -> tensor<197x3072xf16>
   %y = dyt.dyt %m alpha(%a : f32) gamma(%g : tensor<3072xf16>) beta(%b : tensor<3072xf16>) : tensor<197x3072xf16> -> tensor<197x3072xf16>
   return %y : tensor<197x3072xf16>
+}
+
+// Constant gamma/beta: the splat gamma folds into the kernel, beta is a
+// global of the kernel module (loaded with it, once) read with 128-bit
+// loads; the host neither keeps a copy nor copies it to the device per call.
+// CONST: .global .align 64 .b8 __constant_96xf32[384] = {0, 0, 0, 0, 0, 0, 128, 63,
+// CONST-LABEL: .visible .entry constant_dyt_kernel(
+// CONST: ld.global.nc.v4.b32
+// CONSTHOST-LABEL: llvm.func @constant_dyt(
+// CONSTHOST-NOT: mgpuMemcpy
+// CONSTHOST: llvm.return
+// CONSTHOST-NOT: llvm.mlir.global {{.*}}@__constant_96xf32
+func.func @constant_dyt(%x: tensor<4x96xf32>, %a: f32) -> tensor<4x96xf32> {
+  %g = arith.constant dense<1.5> : tensor<96xf32>
+  %b = arith.constant dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0, 67.0, 68.0, 69.0, 70.0, 71.0, 72.0, 73.0, 74.0, 75.0, 76.0, 77.0, 78.0, 79.0, 80.0, 81.0, 82.0, 83.0, 84.0, 85.0, 86.0, 87.0, 88.0, 89.0, 90.0, 91.0, 92.0, 93.0, 94.0, 95.0]> : tensor<96xf32>
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<96xf32>) beta(%b : tensor<96xf32>) : tensor<4x96xf32> -> tensor<4x96xf32>
+  return %y : tensor<4x96xf32>
 }

@@ -3,10 +3,10 @@
 // After the kernels are formed, the host code only allocates, copies and
 // launches: its buffers are device memory (the caller passes device
 // pointers), so allocations and copies go through the GPU runtime, the
-// constants a kernel reads are copied to the device, a scalar read whose
-// value only kernels use moves into them, and any other host access to a
-// buffer is reported instead of compiled into a read of device memory from
-// the CPU.
+// constants a kernel reads move into the kernel module (or are copied to the
+// device), a scalar read whose value only kernels use moves into them, and
+// any other host access to a buffer is reported instead of compiled into a
+// read of device memory from the CPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,11 +56,11 @@ LogicalResult collectHostChain(memref::LoadOp load,
   return success();
 }
 
-/// Moves `load` and `chain` (the host ops that compute from it, see
+/// Moves `root` and `chain` (the host ops that compute from it, see
 /// collectHostChain) into each kernel that uses their values.
-void sinkIntoKernels(RewriterBase &rewriter, memref::LoadOp load,
+void sinkIntoKernels(RewriterBase &rewriter, Operation *root,
                      const llvm::SetVector<Operation *> &chain) {
-  SmallVector<Operation *> sunk{load};
+  SmallVector<Operation *> sunk{root};
   sunk.append(chain.begin(), chain.end());
   llvm::SetVector<gpu::LaunchOp> launches;
   for (Operation *op : sunk)
@@ -82,6 +82,32 @@ void sinkIntoKernels(RewriterBase &rewriter, memref::LoadOp load,
     rewriter.eraseOp(op);
 }
 
+/// The alignment every kernel may assume of a buffer: device allocations
+/// have 256, and the widest access is 128 bits.
+constexpr int64_t kKernelBufferAlignment = 16;
+
+/// Whether the constant `get` reads can live in the kernel module: only
+/// kernels use it, and its global is an initialized constant that is
+/// aligned for the kernels' vector accesses and at most `maxBytes`.
+bool canEmbedInKernels(memref::GetGlobalOp get, int64_t maxBytes) {
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue() ||
+      global.getAlignment().value_or(0) < kKernelBufferAlignment)
+    return false;
+  MemRefType type = global.getType();
+  Type element = type.getElementType();
+  if (!type.hasStaticShape() || !element.isIntOrFloat())
+    return false;
+  uint64_t bytes = static_cast<uint64_t>(type.getNumElements()) *
+                   llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
+  if (bytes > static_cast<uint64_t>(maxBytes))
+    return false;
+  return llvm::all_of(get->getUsers(), [](Operation *user) {
+    return user->getParentOfType<gpu::LaunchOp>() != nullptr;
+  });
+}
+
 /// Whether `op` reads or writes the data of a buffer (not just its
 /// descriptor, as memref.dim does, nor its lifetime).
 bool accessesBufferData(Operation *op) {
@@ -98,8 +124,16 @@ bool accessesBufferData(Operation *op) {
 
 struct DytGpuDeviceMemoryPass
     : dyt::impl::DytGpuDeviceMemoryPassBase<DytGpuDeviceMemoryPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     FunctionOpInterface func = getOperation();
+    if (maxEmbeddedConstantBytes < 0) {
+      func->emitError() << "dyt-gpu-device-memory: max-embedded-constant-bytes ("
+                        << int64_t(maxEmbeddedConstantBytes)
+                        << ") must not be negative";
+      return signalPassFailure();
+    }
     IRRewriter rewriter(&getContext());
     SmallVector<Operation *> hostOps;
     func->walk<WalkOrder::PreOrder>([&](Operation *op) {
@@ -141,6 +175,13 @@ struct DytGpuDeviceMemoryPass
         gpu::MemcpyOp::create(rewriter, loc, Type(), ValueRange(),
                               copy.getTarget(), copy.getSource());
         rewriter.eraseOp(copy);
+      } else if (auto global = dyn_cast<memref::GetGlobalOp>(op);
+                 global &&
+                 canEmbedInKernels(global, maxEmbeddedConstantBytes)) {
+        // Kernels read the global from their own module, which
+        // gpu-kernel-outlining gives a copy of it: the data reaches the
+        // device with the module, once, instead of on every call.
+        sinkIntoKernels(rewriter, global, {});
       } else if (auto global = dyn_cast<memref::GetGlobalOp>(op)) {
         // The constant lives in host memory: kernels read a device copy.
         auto type = cast<MemRefType>(global.getType());

@@ -160,9 +160,16 @@ def DytGpuDeviceMemoryPass
 
     * `memref.alloc` / `memref.dealloc` become `gpu.alloc` / `gpu.dealloc`,
       `memref.copy` becomes `gpu.memcpy`;
-    * a constant (`memref.get_global`) used by a kernel is copied to a
-      device buffer first, on every call (nothing caches it across calls:
-      a model with constant weights moves them host-to-device each time);
+    * a constant (`memref.get_global` of a `constant` global) that only
+      kernels use moves into them: `gpu-kernel-outlining` then copies the
+      global into the kernel module, so its data is part of the PTX/cubin
+      and reaches the device once, when the module is loaded. That needs
+      the global to be at least 16-byte aligned (the kernels' 128-bit
+      accesses; one-shot-bufferize gives its constants 64) and at most
+      `max-embedded-constant-bytes` (PTX holds the data as text, about 4
+      characters a byte, which the driver parses at load);
+    * any other constant a kernel uses (larger, less aligned, or also read
+      on the host) is copied to a device buffer first, on every call;
     * a scalar `memref.load` on the host whose value only kernels use (an
       alpha read "once, outside the loop") is moved into those kernels.
 
@@ -170,6 +177,12 @@ def DytGpuDeviceMemoryPass
     vector op outside a kernel) is an error at its location: it would read
     device memory from the CPU.
   }];
+  let options = [
+    Option<"maxEmbeddedConstantBytes", "max-embedded-constant-bytes",
+           "int64_t", /*default=*/"4194304",
+           "The largest constant that moves into the kernels (bytes); "
+           "larger ones are copied to the device on every call">,
+  ];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
