@@ -7,13 +7,13 @@
 // CHECK-SAME: #nvvm.target<chip = "sm_90", features = "+ptx78">
 // CHECK-SAME: #nvvm.target<chip = "sm_90", features = "+ptx88">
 // CHECK-SAME: #nvvm.target<chip = "sm_75">
-// CHECK-SAME: #nvvm.target<chip = "sm_90a", features = "+ptx70, +ptx80">
+// CHECK-SAME: #nvvm.target<chip = "sm_90a", features = "+ptx70,+ptx80">
 // CHECK-SAME: #nvvm.target<chip = "sm_80", features = "+ptx70,-ptx86">
 // CHECK-SAME: #nvvm.target<chip = "sm_100f", features = "+ptx88">
 gpu.module @valid [#nvvm.target<chip = "sm_90", features = "+ptx78">,
                    #nvvm.target<chip = "sm_90", features = "+ptx88">,
                    #nvvm.target<chip = "sm_75", features = "">,
-                   #nvvm.target<chip = "sm_90a", features = "+ptx70, +ptx80">,
+                   #nvvm.target<chip = "sm_90a", features = "+ptx70,+ptx80">,
                    #nvvm.target<chip = "sm_80", features = "+ptx70,-ptx86">,
                    #nvvm.target<chip = "sm_100f", features = "+ptx88">] {
 }
@@ -70,4 +70,12 @@ gpu.module @unknown_feature [#nvvm.target<chip = "sm_90", features = "+ptx99">] 
 
 // expected-error @below {{feature 'ptx80' must start with '+' or '-' (e.g. +ptx78)}}
 gpu.module @unsigned_feature [#nvvm.target<chip = "sm_90", features = "ptx80">] {
+}
+
+// -----
+
+// LLVM does not trim the features it splits at commas: " +ptx80" would be
+// ignored, and sm_90a compiled with PTX 7.0 (a fatal error).
+// expected-error @below {{feature ' +ptx80' must start with '+' or '-' (e.g. +ptx80)}}
+gpu.module @spaced_feature [#nvvm.target<chip = "sm_90a", features = "+ptx70, +ptx80">] {
 }

@@ -108,10 +108,9 @@ mlir::dyt::verifyNvptxTarget(StringRef chip, StringRef features,
   std::optional<unsigned> requested;
   SmallVector<StringRef> items;
   features.split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
-  for (StringRef item : items) {
-    StringRef feature = item.trim();
-    if (feature.empty())
-      continue;
+  // As LLVM splits them: at commas, nothing trimmed (" +ptx80" is not a
+  // feature to it, and it would be ignored with a warning).
+  for (StringRef feature : items) {
     bool enable = feature.front() == '+';
     if (!enable && feature.front() != '-')
       return emitError() << "feature '" << feature
