@@ -33,12 +33,18 @@ unsigned mlir::dyt::getHostVectorBits() {
   return 128; // SSE2 on x86-64, NEON on AArch64: the baseline of both.
 }
 
+ArrayRef<StringRef> mlir::dyt::getHostFeaturesToDisable() {
+  // Reproducer (llc -O2 -mcpu=sapphirerapids, znver4, sierraforest, ...):
+  //   %v = load <17 x bfloat>, ptr %p
+  //   store <17 x bfloat> %v, ptr %q
+  static const StringRef features[] = {"avx512bf16", "avxneconvert"};
+  return features;
+}
+
 bool mlir::dyt::hostHasBf16Conversion() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  // x86: vcvtneps2bf16 (AVX512-BF16, or its VEX form in AVX-NE-CONVERT);
-  // AArch64: bfcvt (FEAT_BF16).
-  return features.lookup("avx512bf16") || features.lookup("avxneconvert") ||
-         features.lookup("bf16");
+  // AArch64's bfcvt (FEAT_BF16). x86's vcvtneps2bf16 is left off, see
+  // getHostFeaturesToDisable().
+  return llvm::sys::getHostCPUFeatures().lookup("bf16");
 }
 
 unsigned mlir::dyt::f32LanesPerVector(unsigned vectorBits) {

@@ -21,6 +21,8 @@
 
 #include "dyt/Execution/JitFunction.h"
 
+#include "dyt/Codegen/Passes.h"
+
 #include "dyt/Runtime/CudaRuntime.h"
 #include "dyt/Runtime/Memory.h"
 
@@ -286,6 +288,10 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
     return nullptr;
   }
   builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  // Features LLVM's x86 backend miscompiles bf16 with (a fatal error);
+  // the pipelines assume they are off (hostHasBf16Conversion).
+  for (StringRef feature : dyt::getHostFeaturesToDisable())
+    builder->getFeatures().AddFeature(feature, /*Enable=*/false);
   auto targetMachine = builder->createTargetMachine();
   if (!targetMachine) {
     error = "cannot target the host: " +

@@ -8,6 +8,7 @@
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,6 +26,15 @@ namespace {
 /// From scf/memref/arith/math/vector to the LLVM dialect.
 void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
   pm.addPass(dyt::createDytExpandMathPass());
+  // x86 has no bf16 arithmetic: LLVM would promote each op to f32 and
+  // narrow its result with a __truncsfbf2 call per element (a bf16
+  // matmul's llvm.fmuladd on 17 lanes: 17 calls). The op in f32 with its
+  // result rounded to bf16 keeps the rounding, and the roundings are then
+  // ours, expanded below into integer ops where the host has no
+  // instruction for them.
+  arith::ArithEmulateUnsupportedFloatsOptions bf16;
+  bf16.sourceTypeStrs = {"bf16"};
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16));
   if (!dyt::hostHasBf16Conversion())
     pm.addPass(dyt::createDytExpandBf16ConversionsPass());
   pm.addPass(createConvertVectorToSCFPass(

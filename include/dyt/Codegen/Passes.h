@@ -18,8 +18,18 @@ namespace dyt {
 /// 128 otherwise.
 unsigned getHostVectorBits();
 
-/// Whether the host converts f32 to bf16 in one instruction (AVX512-BF16 or
-/// AVX-NE-CONVERT on x86, FEAT_BF16 on AArch64).
+/// Host CPU features that code for the host must leave off (the JIT clears
+/// them): with AVX512-BF16 or AVX-NE-CONVERT, LLVM 22's x86 backend takes
+/// bf16 vectors as legal and then stops the process ("Do not know how to
+/// soft promote this operator's operand") on bf16 vectors of some odd
+/// lengths (9, 17, 33 lanes) that are stored, shuffled, or live across
+/// blocks, which its own optimiser creates from the i16 accesses we emit.
+/// Without them it promotes bf16 to f32, which works for every length.
+ArrayRef<StringRef> getHostFeaturesToDisable();
+
+/// Whether code for the host converts f32 to bf16 in one instruction:
+/// FEAT_BF16 on AArch64; never on x86, whose instructions for it
+/// (AVX512-BF16, AVX-NE-CONVERT) are among getHostFeaturesToDisable().
 bool hostHasBf16Conversion();
 
 #define GEN_PASS_REGISTRATION
