@@ -7,7 +7,9 @@ dyt-run needs libMLIR and libLLVM, over 250 MB, and a run carries 64 MiB).
                               [--rows 8192 --cols 4096] [--matmul 4096x4096x4096]
 
 Each case (DyT, LayerNorm, RMSNorm in f32 and bf16, DyT again with
-fast-tanh; matmul, matmul + DyT and DyT + matmul in f32 and bf16) goes
+fast-tanh and with constant gamma/beta (in the kernel module); matmul,
+matmul + DyT and DyT + matmul in f32 and bf16, matmul + DyT in bf16 with
+constant gamma/beta) goes
 through dyt-opt's dyt-nvvm-pipeline (PTX for sm_90), mlir-translate and llc
 into an object, and all of them are linked with bench/gpu_bundle_driver.cpp into OUT/dyt-gpu-bench, whose only
 library beside libc and libstdc++ is OUT/libdyt_cuda_runtime.so. OUT also gets
@@ -45,24 +47,57 @@ SIGNATURES = {"dyt": "DytSig", "layer_norm": "NormSig", "rms_norm": "RmsSig",
               "dyt_matmul": "MatmulSig"}
 
 
+def constant_parameter(i, beta):
+    """gamma or beta of channel i in the constant-parameter cases; the same
+    formula as constantParameter in gpu_bundle_driver.cpp, exact in bf16."""
+    return 0.0625 * ((i % 17) - 8) if beta else 0.5 + 0.125 * (i % 9)
+
+
+def with_constant_parameters(source, channels, dtype):
+    """`source` (a function taking %g and %b) with gamma and beta as dense
+    constants instead: dyt-gpu-device-memory puts them in the kernel module,
+    and the case checks that the kernels read them from there."""
+    head, rest = source.split("{\n", 1)
+    constants = ""
+    for name, beta in (("gc", False), ("bc", True)):
+        values = ", ".join(repr(constant_parameter(i, beta))
+                           for i in range(channels))
+        constants += (f"  %{name} = arith.constant dense<[{values}]> : "
+                      f"tensor<{channels}x{dtype}>\n")
+    rest = rest.replace("gamma(%g :", "gamma(%gc :").replace(
+        "beta(%b :", "beta(%bc :")
+    return f"{head}{{\n{constants}{rest}"
+
+
 def cases(rows, cols, matmul):
-    """(name, kind, dtype, fast_tanh, (m, k, n), MLIR of @f)."""
+    """(name, kind, dtype, fast_tanh, constant_parameters, (m, k, n), MLIR
+    of @f)."""
     for dtype in ("f32", "bf16"):
         for op in ("dyt", "layer_norm", "rms_norm"):
-            yield (f"{op}_{dtype}", op, dtype, False, (rows, 0, cols),
+            yield (f"{op}_{dtype}", op, dtype, False, False, (rows, 0, cols),
                    mlir_for(op, rows, cols, dtype))
-    yield ("dyt_f32_fast_tanh", "dyt", "f32", True, (rows, 0, cols),
+    yield ("dyt_f32_fast_tanh", "dyt", "f32", True, False, (rows, 0, cols),
            mlir_for("dyt", rows, cols, "f32"))
+    for dtype in ("f32", "bf16"):
+        yield (f"dyt_{dtype}_constant_parameters", "dyt", dtype, False, True,
+               (rows, 0, cols),
+               with_constant_parameters(mlir_for("dyt", rows, cols, dtype),
+                                        cols, dtype))
     m, k, n = matmul
     # f32 on the FMA kernel, bf16 on tensor cores.
     for dtype in ("f32", "bf16"):
         suffix = "" if dtype == "f32" else "_bf16"
-        yield (f"matmul{suffix}", "matmul", dtype, False, (m, k, n),
+        yield (f"matmul{suffix}", "matmul", dtype, False, False, (m, k, n),
                matmul_mlir(m, k, n, False, dtype))
-        yield (f"matmul_dyt{suffix}", "matmul_dyt", dtype, False, (m, k, n),
-               matmul_mlir(m, k, n, True, dtype))
-        yield (f"dyt_matmul{suffix}", "dyt_matmul", dtype, False, (m, k, n),
-               dyt_matmul_mlir(m, k, n, dtype))
+        yield (f"matmul_dyt{suffix}", "matmul_dyt", dtype, False, False,
+               (m, k, n), matmul_mlir(m, k, n, True, dtype))
+        yield (f"dyt_matmul{suffix}", "dyt_matmul", dtype, False, False,
+               (m, k, n), dyt_matmul_mlir(m, k, n, dtype))
+    # The epilogue's gamma and beta from the kernel module.
+    yield ("matmul_dyt_bf16_constant_parameters", "matmul_dyt", "bf16", False,
+           True, (m, k, n),
+           with_constant_parameters(matmul_mlir(m, k, n, True, "bf16"), n,
+                                    "bf16"))
 
 
 def run(cmd):
@@ -92,7 +127,7 @@ def main():
     matmul = tuple(int(v) for v in opts.matmul.split("x"))
 
     table, declarations, paths = [], [], []
-    for name, kind, dtype, fast_tanh, (m, k, n), source in cases(
+    for name, kind, dtype, fast_tanh, constants, (m, k, n), source in cases(
             opts.rows, opts.cols, matmul):
         # The C interface (_mlir_ciface_NAME) takes and returns descriptors
         # by pointer: callable from C++ whatever the ABI of the struct.
@@ -112,12 +147,17 @@ def main():
         run([os.path.join(LLVM, "mlir-translate"), "--mlir-to-llvmir",
              base + ".llvm.mlir", "-o", base + ".ll"])
         run([os.path.join(LLVM, "llc"), "-O3", "-filetype=obj",
-             "-relocation-model=pic", *(["-mcpu=native"] if opts.cpu else []),
+             "-relocation-model=pic",
+             # What dyt-run's JIT does (getHostFeaturesToDisable): LLVM's x86
+             # backend crashes on some bf16 vectors with these features.
+             *(["-mcpu=native", "-mattr=-avx512bf16,-avxneconvert"]
+               if opts.cpu else []),
              base + ".ll", "-o", base + ".o"])
         paths.append(base + ".o")
         declarations.append(f'extern "C" {SIGNATURES[kind]} _mlir_ciface_{name};')
         table.append(f'    {{"{name}", {KINDS[kind]}, {str(dtype == "bf16").lower()}, '
-                     f'{str(fast_tanh).lower()}, {m}, {k}, {n}, '
+                     f'{str(fast_tanh).lower()}, {str(constants).lower()}, '
+                     f'{m}, {k}, {n}, '
                      f'reinterpret_cast<void *>(&_mlir_ciface_{name})}},')
     with open(os.path.join(objects, "cases.inc"), "w") as f:
         f.write("// Generated by bench/gpu_bundle.py.\n"

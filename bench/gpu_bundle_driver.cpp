@@ -62,6 +62,9 @@ struct Case {
   Kind kind;
   bool bf16;
   bool fastTanh;
+  // gamma and beta are constants of the function (constantParameter), not
+  // the arguments it is passed.
+  bool constantParameters;
   int64_t m, k, n; // norms: rows = m, channels = n
   void *function;
 };
@@ -133,6 +136,13 @@ Tensor randomTensor(std::vector<int64_t> shape, bool bf16, std::mt19937 &rng,
       !dyt::cuda::copyToDevice(t.device, t.bytes.data(), t.bytes.size(), error))
     die("inputs: " + error);
   return t;
+}
+
+/// gamma or beta of `channel` in the cases with constant parameters: the
+/// formula of constant_parameter in gpu_bundle.py, exact in bf16.
+float constantParameter(int64_t channel, bool beta) {
+  return beta ? 0.0625f * float(channel % 17 - 8)
+              : 0.5f + 0.125f * float(channel % 9);
 }
 
 template <int Rank> Memref<Rank> describe(const Tensor &t) {
@@ -340,6 +350,13 @@ int main(int argc, char **argv) {
     int64_t channels = c.kind == Kind::DytMatmul ? c.k : c.n;
     in.gamma = randomTensor({channels}, c.bf16, rng, 0.5, 1.5);
     in.beta = randomTensor({channels}, c.bf16, rng, -0.5, 0.5);
+    // The function ignores its gamma and beta: the reference takes the
+    // constants it holds.
+    if (c.constantParameters)
+      for (int64_t i = 0; i < channels; ++i) {
+        in.gamma.values[i] = constantParameter(i, /*beta=*/false);
+        in.beta.values[i] = constantParameter(i, /*beta=*/true);
+      }
 
     // The first call is the warm-up and the one checked.
     Memref<2> result = call(c, in);

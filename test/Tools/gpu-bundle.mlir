@@ -25,7 +25,7 @@
 // RUN: FileCheck %s --check-prefix=LOGS < %t/logs/runtime-tests.txt
 // RUN: FileCheck %s --check-prefix=CPU < %t/logs/gpu-bench.jsonl
 
-// BUILD: 13 cases
+// BUILD: 16 cases
 
 // LIBS: libdyt_cuda_runtime.so
 
@@ -41,12 +41,15 @@
 // CPU: {"case": "layer_norm_bf16", {{.*}}"check": "pass"
 // CPU: {"case": "rms_norm_bf16", {{.*}}"check": "pass"
 // CPU: {"case": "dyt_f32_fast_tanh", {{.*}}"check": "pass"
+// CPU: {"case": "dyt_f32_constant_parameters", {{.*}}"check": "pass"
+// CPU: {"case": "dyt_bf16_constant_parameters", {{.*}}"check": "pass"
 // CPU: {"case": "matmul", "kind": "matmul", "dtype": "f32", "fast_tanh": false, "m": 37, "k": 64, "n": 50, {{.*}}"check": "pass"
 // CPU: {"case": "matmul_dyt", {{.*}}"check": "pass"
 // CPU: {"case": "dyt_matmul", "kind": "dyt_matmul", "dtype": "f32", {{.*}}"check": "pass"
 // CPU: {"case": "matmul_bf16", "kind": "matmul", "dtype": "bf16", {{.*}}"check": "pass"
 // CPU: {"case": "matmul_dyt_bf16", {{.*}}"check": "pass"
 // CPU: {"case": "dyt_matmul_bf16", {{.*}}"check": "pass"
+// CPU: {"case": "matmul_dyt_bf16_constant_parameters", {{.*}}"check": "pass"
 // CPU-NOT: FAIL
 
 // On the fake driver the GPU cases of the runtime tests run (and some fail:
