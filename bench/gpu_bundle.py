@@ -9,7 +9,7 @@ dyt-run needs libMLIR and libLLVM, over 250 MB, and a run carries 64 MiB).
 Each case (DyT, LayerNorm, RMSNorm in f32 and bf16, DyT again with
 fast-tanh and with constant gamma/beta (in the kernel module); matmul,
 matmul + DyT and DyT + matmul in f32 and bf16, matmul + DyT in bf16 with
-constant gamma/beta) goes
+constant gamma/beta; then odd shapes of each, see edge_cases) goes
 through dyt-opt's dyt-nvvm-pipeline (PTX for sm_90), mlir-translate and llc
 into an object, and all of them are linked with bench/gpu_bundle_driver.cpp into OUT/dyt-gpu-bench, whose only
 library beside libc and libstdc++ is OUT/libdyt_cuda_runtime.so. OUT also gets
@@ -98,6 +98,36 @@ def cases(rows, cols, matmul):
            True, (m, k, n),
            with_constant_parameters(matmul_mlir(m, k, n, True, "bf16"), n,
                                     "bf16"))
+    yield from edge_cases()
+
+
+def edge_cases():
+    """Odd shapes, checked on every element (timed too, but small): rows
+    that are not a multiple of the vector width (the scalar kernels), one
+    channel, matmuls that cut every tile and a K that is not a multiple of
+    the tensor-core kernel's 32-deep slice; what test/Integration/
+    dyt-run-gpu.mlir checks where LLVM is installed, for a GPU machine that
+    only has this bundle."""
+    for op, rows, cols, dtype in (("dyt", 3, 1001, "f32"),
+                                  ("dyt", 3, 1001, "bf16"),
+                                  ("dyt", 5, 7, "f32"),
+                                  ("layer_norm", 3, 1001, "f32"),
+                                  ("layer_norm", 4, 1001, "bf16"),
+                                  ("layer_norm", 3, 1, "f32"),
+                                  ("rms_norm", 37, 1, "f32"),
+                                  ("rms_norm", 3, 1001, "bf16")):
+        yield (f"{op}_{dtype}_{rows}x{cols}", op, dtype, False, False,
+               (rows, 0, cols), mlir_for(op, rows, cols, dtype))
+    for kind, (m, k, n), dtype in (("matmul", (97, 130, 75), "f32"),
+                                   ("matmul", (97, 130, 75), "bf16"),
+                                   ("matmul", (1, 7, 1), "bf16"),
+                                   ("matmul_dyt", (37, 64, 50), "bf16"),
+                                   ("dyt_matmul", (64, 300, 257), "f32"),
+                                   ("dyt_matmul", (37, 100, 50), "bf16")):
+        source = (dyt_matmul_mlir(m, k, n, dtype) if kind == "dyt_matmul"
+                  else matmul_mlir(m, k, n, kind == "matmul_dyt", dtype))
+        yield (f"{kind}_{dtype}_{m}x{k}x{n}", kind, dtype, False, False,
+               (m, k, n), source)
 
 
 def run(cmd):
