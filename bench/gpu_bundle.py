@@ -27,6 +27,7 @@ CUDA driver for PTX 8.0 (CUDA 12 or later).
 """
 import argparse
 import os
+import platform
 import shutil
 import stat
 import subprocess
@@ -180,8 +181,10 @@ def main():
              "-relocation-model=pic",
              # What dyt-run's JIT does (getHostFeaturesToDisable): LLVM's x86
              # backend crashes on some bf16 vectors with these features.
-             *(["-mcpu=native", "-mattr=-avx512bf16,-avxneconvert"]
-               if opts.cpu else []),
+             *(["-mcpu=native"] if opts.cpu else []),
+             *(["-mattr=-avx512bf16,-avxneconvert"]
+               if opts.cpu and platform.machine() in ("x86_64", "AMD64")
+               else []),
              base + ".ll", "-o", base + ".o"])
         paths.append(base + ".o")
         declarations.append(f'extern "C" {SIGNATURES[kind]} _mlir_ciface_{name};')

@@ -290,8 +290,9 @@ JitFunction::compile(OwningOpRef<ModuleOp> module, StringRef funcName,
   builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   // Features LLVM's x86 backend miscompiles bf16 with (a fatal error);
   // the pipelines assume they are off (hostHasBf16Conversion).
-  for (StringRef feature : dyt::getHostFeaturesToDisable())
-    builder->getFeatures().AddFeature(feature, /*Enable=*/false);
+  if (builder->getTargetTriple().isX86())
+    for (StringRef feature : dyt::getHostFeaturesToDisable())
+      builder->getFeatures().AddFeature(feature, /*Enable=*/false);
   auto targetMachine = builder->createTargetMachine();
   if (!targetMachine) {
     error = "cannot target the host: " +

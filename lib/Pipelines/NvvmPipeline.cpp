@@ -45,14 +45,24 @@ void addLoweringToNVVM(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   GpuNVVMAttachTargetOptions target;
   target.chip = options.chip;
+  // The norm and reduction kernels' warp shuffles (shfl.sync) need sm_30
+  // and PTX 6.0, the hardware tanh sm_75.
+  constexpr unsigned kMinPtx = 60;
   target.features = options.features.empty()
-                        ? dyt::getDefaultPtxFeatures(options.chip)
+                        ? dyt::getDefaultPtxFeatures(options.chip, kMinPtx)
                         : std::string(options.features);
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
   // Before anything reaches the NVPTX backend, which aborts on a PTX
   // version older than the chip.
-  pm.addNestedPass<gpu::GPUModuleOp>(dyt::createDytGpuVerifyNvvmTargetsPass());
+  dyt::DytGpuVerifyNvvmTargetsPassOptions required;
+  required.minPtx = kMinPtx;
+  required.minSm = options.fastTanh ? 75 : 30;
+  required.why = options.fastTanh
+                     ? "warp shuffles, and tanh.approx.f32 for fast-tanh"
+                     : "warp shuffles";
+  pm.addNestedPass<gpu::GPUModuleOp>(
+      dyt::createDytGpuVerifyNvvmTargetsPass(required));
   pm.addPass(createLowerAffinePass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

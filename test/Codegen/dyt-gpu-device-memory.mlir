@@ -156,3 +156,27 @@ func.func @not_embedded(%y: memref<4xf32>, %z: memref<4xf32>) {
   }
   return
 }
+
+// -----
+
+// A kernel that writes a constant (undefined, but it stays in a per-call
+// device copy) keeps the copy path.
+memref.global "private" constant @written : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]> {alignment = 64 : i64}
+// CHECK-LABEL: func.func @written_constant(
+// CHECK: %[[W:.*]] = memref.get_global @written
+// CHECK: %[[D:.*]] = gpu.alloc () : memref<4xf32>
+// CHECK: gpu.memcpy %[[D]], %[[W]]
+// CHECK: gpu.launch
+// CHECK-NOT: memref.get_global
+// CHECK: memref.store %{{.*}}, %[[D]]
+func.func @written_constant(%y: memref<4xf32>) {
+  %g = memref.get_global @written : memref<4xf32>
+  %c1 = arith.constant 1 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %y[%tx] : memref<4xf32>
+    memref.store %v, %g[%tx] : memref<4xf32>
+    gpu.terminator
+  }
+  return
+}

@@ -18,8 +18,8 @@ namespace dyt {
 /// 128 otherwise.
 unsigned getHostVectorBits();
 
-/// Host CPU features that code for the host must leave off (the JIT clears
-/// them): with AVX512-BF16 or AVX-NE-CONVERT, LLVM 22's x86 backend takes
+/// x86 CPU features that code for an x86 host must leave off (the JIT
+/// clears them there): with AVX512-BF16 or AVX-NE-CONVERT, LLVM 22's x86 backend takes
 /// bf16 vectors as legal and then stops the process ("Do not know how to
 /// soft promote this operator's operand") on bf16 vectors of some odd
 /// lengths (9, 17, 33 lanes) that are stored, shuffled, or live across

@@ -87,24 +87,31 @@ void sinkIntoKernels(RewriterBase &rewriter, Operation *root,
 constexpr int64_t kKernelBufferAlignment = 16;
 
 /// Whether the constant `get` reads can live in the kernel module: only
-/// kernels use it, and its global is an initialized constant that is
-/// aligned for the kernels' vector accesses and at most `maxBytes`.
+/// kernels use it, none writes it (a store into a constant is undefined,
+/// but into a per-call device copy it at least stays in that call), and its
+/// global is an initialized constant of identity layout that is aligned for
+/// the kernels' vector accesses and at most `maxBytes`.
 bool canEmbedInKernels(memref::GetGlobalOp get, int64_t maxBytes) {
   auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
       get, get.getNameAttr());
-  if (!global || !global.getConstant() || !global.getInitialValue() ||
+  if (!global || !global.getConstant() || global.isExternal() ||
+      global.isUninitialized() ||
       global.getAlignment().value_or(0) < kKernelBufferAlignment)
     return false;
   MemRefType type = global.getType();
   Type element = type.getElementType();
-  if (!type.hasStaticShape() || !element.isIntOrFloat())
+  if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+      !element.isIntOrFloat())
     return false;
   uint64_t bytes = static_cast<uint64_t>(type.getNumElements()) *
                    llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
   if (bytes > static_cast<uint64_t>(maxBytes))
     return false;
-  return llvm::all_of(get->getUsers(), [](Operation *user) {
-    return user->getParentOfType<gpu::LaunchOp>() != nullptr;
+  return llvm::all_of(get->getUsers(), [&](Operation *user) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(user);
+    return user->getParentOfType<gpu::LaunchOp>() &&
+           !(effects &&
+             effects.getEffectOnValue<MemoryEffects::Write>(get.getResult()));
   });
 }
 

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 using namespace mlir;
 
@@ -81,9 +82,11 @@ std::optional<unsigned> mlir::dyt::getMinimumPtxVersion(StringRef chip) {
   return std::nullopt;
 }
 
-std::string mlir::dyt::getDefaultPtxFeatures(StringRef chip) {
+std::string mlir::dyt::getDefaultPtxFeatures(StringRef chip,
+                                             unsigned minPtx) {
   std::optional<unsigned> version = getMinimumPtxVersion(chip);
-  return version ? "+ptx" + std::to_string(*version) : std::string();
+  return version ? "+ptx" + std::to_string(std::max(*version, minPtx))
+                 : std::string();
 }
 
 unsigned mlir::dyt::getSmVersion(StringRef chip) {
@@ -94,6 +97,7 @@ unsigned mlir::dyt::getSmVersion(StringRef chip) {
 
 LogicalResult
 mlir::dyt::verifyNvptxTarget(StringRef chip, StringRef features,
+                             const NvptxRequirements &required,
                              function_ref<InFlightDiagnostic()> emitError) {
   std::optional<unsigned> minimum = getMinimumPtxVersion(chip);
   if (!minimum) {
@@ -104,8 +108,14 @@ mlir::dyt::verifyNvptxTarget(StringRef chip, StringRef features,
       diag << " " << entry.chip;
     return diag;
   }
+  if (getSmVersion(chip) < required.minSm)
+    return emitError() << "chip '" << chip << "' is older than sm_"
+                       << required.minSm << ", the oldest these kernels are "
+                       << "built for (" << required.why << ")";
   const llvm::MCSubtargetInfo *info = getNvptxSubtargetInfo();
-  std::optional<unsigned> requested;
+  // The PTX versions enabled when LLVM has applied the features in order
+  // (a later -ptxNN turns an earlier +ptxNN off); it then takes the highest.
+  std::set<unsigned> enabled;
   SmallVector<StringRef> items;
   features.split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
   // As LLVM splits them: at commas, nothing trimmed (" +ptx80" is not a
@@ -117,25 +127,38 @@ mlir::dyt::verifyNvptxTarget(StringRef chip, StringRef features,
                          << "' must start with '+' or '-' (e.g. +ptx"
                          << *minimum << ")";
     StringRef name = feature.drop_front();
+    std::optional<unsigned> version = parsePtxFeature(name);
     bool known = info ? llvm::any_of(info->getAllProcessorFeatures(),
                                      [&](const llvm::SubtargetFeatureKV &kv) {
                                        return name == kv.Key;
                                      })
-                      : parsePtxFeature(name).has_value();
-    if (!known)
-      return emitError() << "feature '" << name
-                         << "' is not one of LLVM's NVPTX backend (PTX "
-                            "versions are ptxNN, e.g. ptx"
-                         << *minimum << ")";
-    if (std::optional<unsigned> version = parsePtxFeature(name);
-        version && enable)
-      requested = std::max(requested.value_or(0), *version);
+                      : version.has_value();
+    if (!known || !version)
+      return emitError()
+             << "feature '" << name << "' is not a PTX version of LLVM's "
+             << "NVPTX backend (ptxNN, e.g. ptx" << *minimum << ")"
+             << (name.starts_with("sm_")
+                     ? "; the architecture is the target's chip, and an sm_ "
+                       "feature would raise the PTX version it needs"
+                     : "");
+    if (enable)
+      enabled.insert(*version);
+    else
+      enabled.erase(*version);
   }
-  if (requested && *requested < *minimum)
-    return emitError() << "PTX ISA " << formatPtxVersion(*requested)
-                       << " (+ptx" << *requested << ") does not have "
-                       << chip << ", which needs PTX ISA "
+  // Without a +ptxNN LLVM takes the chip's first version.
+  unsigned effective = enabled.empty() ? *minimum : *enabled.rbegin();
+  if (effective < *minimum)
+    return emitError() << "PTX ISA " << formatPtxVersion(effective)
+                       << " (+ptx" << effective << ") does not have " << chip
+                       << ", which needs PTX ISA "
                        << formatPtxVersion(*minimum) << " (+ptx" << *minimum
                        << ") or later";
+  if (effective < required.minPtx)
+    return emitError() << "PTX ISA " << formatPtxVersion(effective)
+                       << " is older than "
+                       << formatPtxVersion(required.minPtx)
+                       << ", the oldest these kernels are built for ("
+                       << required.why << ")";
   return success();
 }

@@ -23,7 +23,12 @@ namespace {
 struct DytGpuVerifyNvvmTargetsPass
     : dyt::impl::DytGpuVerifyNvvmTargetsPassBase<
           DytGpuVerifyNvvmTargetsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    dyt::NvptxRequirements required{minPtx, minSm,
+                                    why.empty() ? StringRef("min-ptx / min-sm")
+                                                : StringRef(why)};
     gpu::GPUModuleOp module = getOperation();
     ArrayAttr targets = module.getTargetsAttr();
     if (!targets)
@@ -34,7 +39,7 @@ struct DytGpuVerifyNvvmTargetsPass
       if (!target)
         continue;
       failedAny |= failed(dyt::verifyNvptxTarget(
-          target.getChip(), target.getFeatures(), [&] {
+          target.getChip(), target.getFeatures(), required, [&] {
             return module.emitOpError() << "target " << target << ": ";
           }));
     }

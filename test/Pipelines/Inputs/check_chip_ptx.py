@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Checks dyt-nvvm-pipeline's default PTX version for every chip that LLVM's
 NVPTX backend (llc) knows against the version llc itself picks for that chip
-when given none (its first one).
+when given none (its first one), or 6.0 where that is older (the kernels'
+warp shuffles need PTX 6.0, and sm_30: older chips must be rejected with a
+diagnostic).
 
   check_chip_ptx.py --llc LLC --dyt-opt DYT_OPT INPUT.mlir
 
 INPUT.mlir is compiled with chip=<chip> (format=isa) for each processor of
 `llc -mtriple=nvptx64 -mcpu=help`; the `.version` and `.target` lines of its
 PTX must equal those llc prints for a trivial kernel. Prints one line per
-chip, "<chip> <version>", and exits 1 on the first mismatch or failure, so a
+chip, "<chip> <version>" (or "<chip> rejected"), and exits 1 on the first mismatch or failure, so a
 new LLVM with new chips or versions fails here first.
 """
 import argparse
@@ -59,11 +61,21 @@ def main():
                               "--dyt-nvvm-pipeline=chip=" + chip],
                              capture_output=True, text=True)
         blobs = re.findall(r'assembly = "((?:[^"\\]|\\.)*)"', opt.stdout)
+        sm = int(re.match(r"sm_(\d+)", chip).group(1))
+        if sm < 30:
+            if opt.returncode == 0 or "is older than sm_30" not in opt.stderr:
+                print("%s: not rejected (exit %d):\n%s" %
+                      (chip, opt.returncode, opt.stderr))
+                return 1
+            print(chip, "rejected")
+            continue
         if opt.returncode != 0 or not blobs:
             print("%s: dyt-opt failed (exit %d):\n%s" %
                   (chip, opt.returncode, opt.stderr))
             return 1
         actual = header(unescape(blobs[0]))
+        if expected[0] and float(expected[0]) < 6.0:
+            expected = ("6.0", expected[1])
         if llc.returncode != 0 or actual != expected:
             print("%s: dyt-opt gives %s, llc %s" % (chip, actual, expected))
             return 1

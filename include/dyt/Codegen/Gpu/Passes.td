@@ -218,12 +218,22 @@ def DytGpuVerifyNvvmTargetsPass
     - `chip` must be one of the backend's processors (`sm_90`, `sm_90a`,
       `sm_100f`, ...): for any other name the backend only warns and
       compiles for a default processor;
-    - each comma-separated feature must be `+name` or `-name` of a feature
-      of the backend (it ignores unknown ones with a warning);
-    - the PTX ISA version asked for (the highest `+ptxNN`) must be at least
-      the chip's first one (7.8 for sm_90, 8.0 for sm_90a, 6.3 for sm_75):
-      an older one makes the backend stop the whole process with "PTX
-      version ... does not support target".
+    - each comma-separated feature must be `+ptxNN` or `-ptxNN` of a PTX
+      version the backend has, written as it splits them (no spaces): it
+      ignores unknown ones with a warning, and an `sm_` feature would
+      silently raise the PTX version the target needs;
+    - the PTX ISA version that results (the backend applies the features
+      in order, so a later `-ptxNN` turns an earlier `+ptxNN` off, and takes
+      the highest left on; with none, the chip's first) must be at least the
+      chip's first one (7.8 for sm_90, 8.0 for sm_90a, 6.3 for sm_75): an
+      older one makes the backend stop the whole process with "PTX version
+      ... does not support target";
+    - the chip and the PTX version must be at least `min-sm` and `min-ptx`
+      (0: no requirement), what the module's kernels use beyond the chip's
+      basics: otherwise LLVM stops with "Cannot select" on the first
+      instruction it cannot emit. `dyt-nvvm-pipeline` asks for PTX 6.0 and
+      sm_30 (`shfl.sync` in the norm and reduction kernels), sm_75 with
+      `fast-tanh` (`tanh.approx.f32`).
 
     Each problem is an error at the `gpu.module`, and the pass fails.
     `dyt-nvvm-pipeline` runs it after attaching its target; a stack that
@@ -233,6 +243,15 @@ def DytGpuVerifyNvvmTargetsPass
     "+ptx70">]` gets "PTX ISA 7.0 (+ptx70) does not have sm_90, which needs
     PTX ISA 7.8 (+ptx78) or later".
   }];
+  let options = [
+    Option<"minPtx", "min-ptx", "unsigned", /*default=*/"0",
+           "The oldest PTX ISA version the kernels may be built for (60 "
+           "for 6.0)">,
+    Option<"minSm", "min-sm", "unsigned", /*default=*/"0",
+           "The oldest chip the kernels may be built for (75 for sm_75)">,
+    Option<"why", "why", "std::string", /*default=*/"\"\"",
+           "What needs min-ptx / min-sm, for the error message">,
+  ];
 }
 
 def DytGpuFastTanhPass : Pass<"dyt-gpu-fast-tanh"> {
