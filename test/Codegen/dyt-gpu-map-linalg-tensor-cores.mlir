@@ -141,3 +141,40 @@ func.func @prologue_bf16(%x: memref<64x300xbf16>, %a: f32, %g: memref<300xf32>, 
   }
   return
 }
+
+// -----
+
+// Operands that are inputs read along a contiguous dim are staged 16 bytes
+// per thread: one vector load where the vector is inside the operand and
+// its rows are multiples of 8 elements (checked at run time for dynamic
+// sizes), element by element with bounds checks otherwise. x's vector goes
+// into A's k-contiguous tile as one store; W^T's (along k, its contiguous
+// dim) into B's [k][n] tile lane by lane.
+// CHECK-LABEL: func.func @staged_vectors(
+// CHECK: arith.remui %{{.*}}, %c8 : index
+// CHECK: scf.if
+// CHECK-NEXT: vector.load %arg0[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
+// CHECK-NEXT: vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<64x40xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// CHECK-NEXT: } else {
+// CHECK-COUNT-8: memref.load %arg0
+// CHECK: vector.load %arg1[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
+// CHECK-NEXT: vector.store %{{.*}} {alignment = 16 : i64} : memref<32x72xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// CHECK: nvvm.mma.sync
+// CHECK-LABEL: func.func @staged_transposed(
+// CHECK: vector.load %arg1[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
+// CHECK-COUNT-8: memref.store %{{.*}} : memref<32x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: } else {
+// CHECK: nvvm.mma.sync
+func.func @staged_vectors(%x: memref<?x?xbf16>, %w: memref<?x?xbf16>, %y: memref<?x?xf32>) {
+  %c0 = arith.constant 0.0 : f32
+  linalg.fill ins(%c0 : f32) outs(%y : memref<?x?xf32>)
+  linalg.matmul ins(%x, %w : memref<?x?xbf16>, memref<?x?xbf16>) outs(%y : memref<?x?xf32>)
+  return
+}
+func.func @staged_transposed(%x: memref<?x?xbf16>, %w: memref<?x?xbf16>, %y: memref<?x?xf32>) {
+  %c0 = arith.constant 0.0 : f32
+  linalg.fill ins(%c0 : f32) outs(%y : memref<?x?xf32>)
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%x, %w : memref<?x?xbf16>, memref<?x?xbf16>) outs(%y : memref<?x?xf32>)
+  return
+}

@@ -5,6 +5,7 @@
 // RUN: %extract_ptx --ptxas %ptxas --arch sm_90 %t.mlir | FileCheck %s --check-prefix=PTXAS
 // RUN: %extract_ptx %t.mlir | FileCheck %s
 // RUN: %extract_ptx %t.mlir | FileCheck %s --check-prefix=CONST
+// RUN: %extract_ptx %t.mlir | FileCheck %s --check-prefix=STAGE
 // RUN: FileCheck %s --check-prefix=CONSTHOST < %t.mlir
 // RUN: %extract_ptx %t.mlir | FileCheck %s --check-prefix=ALIGN --implicit-check-not=".shared .align 2 " --implicit-check-not=".shared .align 4 "
 // RUN: dyt-opt %s --dyt-nvvm-pipeline="fast-tanh=1" | %extract_ptx | FileCheck %s --check-prefix=FAST
@@ -105,6 +106,10 @@ func.func @rms_norm_dynamic(%x: tensor<?x?xbf16>, %g: tensor<?xbf16>) -> tensor<
 // CHECK: ex2.approx
 // CHECK: st.global.b32
 // CHECK-NOT: .entry linear_dyt_kernel_0
+// The slices are staged 16 bytes per thread (both operands are inputs read
+// along a contiguous dim: x along k, W along n): one ld.global.v4 each.
+// STAGE-LABEL: .visible .entry linear_dyt_kernel(
+// STAGE-COUNT-2: ld.global.v4.b32
 // FAST-LABEL: .visible .entry linear_dyt_kernel(
 // FAST: tanh.approx.f32
 // HOST-LABEL: func.func @linear_dyt(
@@ -151,6 +156,15 @@ func.func @dyt_linear(%x: tensor<197x768xf32>, %a: f32, %g: tensor<768xf32>, %b:
 // CHECK-LABEL: .visible .entry linear_transposed_kernel(
 // CHECK: ld.shared.b32
 // CHECK: fma.rn.f32
+// W^T is read along k, its contiguous dim, 16 bytes at a time too; the
+// bf16 batch's rows of 17 and 9 are not multiples of 8: element by element
+// (the vector path folds away).
+// STAGE-LABEL: .visible .entry linear_transposed_kernel(
+// STAGE-COUNT-2: ld.global.v4.b32
+// STAGE-LABEL: .visible .entry batched_kernel(
+// STAGE-NOT: ld.global.v4
+// STAGE: mma.sync
+// STAGE-NOT: ld.global.v4
 // CHECK-LABEL: .visible .entry batched_kernel(
 // CHECK: %ctaid.z
 // CHECK: ld.shared.b32
@@ -187,6 +201,12 @@ func.func @batched(%x: tensor<4x33x17xbf16>, %w: tensor<4x17x9xbf16>) -> tensor<
 // CHECK: ex2.approx
 // CHECK: st.global.b16
 // CHECK-NOT: .entry linear_dyt_f16_kernel_0
+// Two 16-byte vectors of each operand per thread and slice (x along k, W
+// along k as well), A's into its k-contiguous tile with one st.shared.v4.
+// STAGE-LABEL: .visible .entry linear_dyt_f16_kernel(
+// STAGE: ld.global.v4.b32
+// STAGE: st.shared.v4.b32
+// STAGE: ld.global.v4.b32
 // HOST-LABEL: func.func @linear_dyt_f16(
 // HOST-COUNT-1: gpu.launch
 // HOST-NOT: gpu.launch

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
@@ -152,6 +153,32 @@ void gpu_kernels::createMatmulTileLaunch(
       gridZ);
 }
 
+namespace {
+
+/// The input `value` is when it is an argument of `op`'s body for an input
+/// on an identity-layout memref of `element`s whose last index is loop
+/// `fastDim`: `width` consecutive values along that loop are then one
+/// vector load (from a 16-byte aligned buffer, as every device buffer is,
+/// when the row length is a multiple of `width`). Null otherwise.
+OpOperand *getContiguousInput(linalg::LinalgOp op, Value value,
+                              unsigned fastDim, Type element) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg || arg.getOwner() != op.getBlock())
+    return nullptr;
+  OpOperand *input = op.getMatchingOpOperand(arg);
+  auto type = dyn_cast<MemRefType>(input->get().getType());
+  if (!op.isDpsInput(input) || !type || type.getElementType() != element ||
+      !type.getLayout().isIdentity() || type.getRank() == 0)
+    return nullptr;
+  AffineMap map = op.getMatchingIndexingMap(input);
+  auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+  if (!isSimpleIndexingMap(map) || !last || last.getPosition() != fastDim)
+    return nullptr;
+  return input;
+}
+
+} // namespace
+
 void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
                                     const MatmulProblem &problem,
                                     const OperandSlice &slice, Value thread,
@@ -160,28 +187,23 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
   Value zero = indexConstant(b, loc, 0);
   const MatmulMatch &match = problem.match;
   Value bound = slice.isLhs ? problem.m : problem.n;
-  Type element = cast<MemRefType>(slice.tile.getType()).getElementType();
+  auto tileType = cast<MemRefType>(slice.tile.getType());
+  Type element = tileType.getElementType();
   Value operand = slice.isLhs ? match.lhsValue : match.rhsValue;
   if (!element.isF32())
     operand = getStagedValue(operand);
   Value zeroElement =
       arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
-  int64_t elements = slice.depth * slice.width;
-  for (int64_t q = 0; q < elements / threads; ++q) {
-    Value e = arith::AddIOp::create(b, loc, thread,
-                                    indexConstant(b, loc, q * threads));
-    Value kk, cc;
-    if (slice.isLhs) {
-      kk = arith::RemUIOp::create(b, loc, e,
-                                  indexConstant(b, loc, slice.depth));
-      cc = arith::DivUIOp::create(b, loc, e,
-                                  indexConstant(b, loc, slice.depth));
-    } else {
-      kk = arith::DivUIOp::create(b, loc, e,
-                                  indexConstant(b, loc, slice.width));
-      cc = arith::RemUIOp::create(b, loc, e,
-                                  indexConstant(b, loc, slice.width));
-    }
+  auto loopsAt = [&](Value ki, Value ci) {
+    return slice.isLhs ? problem.loops(b0, ci, zero, ki, zero)
+                       : problem.loops(b0, zero, ci, ki, zero);
+  };
+  auto tileIndices = [&](Value kk, Value cc) {
+    return slice.kMajor ? SmallVector<Value>{kk, cc}
+                        : SmallVector<Value>{cc, kk};
+  };
+  // Element (kk, cc) of the slice: the operand's value, or 0 outside it.
+  auto stageElement = [&](OpBuilder &b, Value kk, Value cc) {
     Value ki = arith::AddIOp::create(b, loc, k0, kk);
     Value ci = arith::AddIOp::create(b, loc, c0, cc);
     Value inside = arith::AndIOp::create(
@@ -193,10 +215,8 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-      Value v = evaluateInBody(
-          b, loc, match.contraction, operand,
-          slice.isLhs ? problem.loops(b0, ci, zero, ki, zero)
-                      : problem.loops(b0, zero, ci, ki, zero));
+      Value v = evaluateInBody(b, loc, match.contraction, operand,
+                               loopsAt(ki, ci));
       // The tile holds f32 (the FMA kernel) or the operand's own type.
       if (v.getType() != element) {
         assert(element.isF32() && "a 16-bit tile holds its operand's type");
@@ -207,8 +227,121 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
       scf::YieldOp::create(b, loc, zeroElement);
     }
     memref::StoreOp::create(b, loc, ifInside.getResult(0), slice.tile,
-                            slice.kMajor ? ValueRange{kk, cc}
-                                         : ValueRange{cc, kk});
+                            tileIndices(kk, cc));
+  };
+
+  // 16 bytes per thread along the dim the operand's input is contiguous
+  // in, when it is an input: k or the column for B (x @ W or x @ W^T), k or
+  // the row for A.
+  int64_t elements = slice.depth * slice.width;
+  int64_t width = 128 / element.getIntOrFloatBitWidth();
+  linalg::LinalgOp contraction = match.contraction;
+  unsigned columnDim = slice.isLhs ? match.mDim : match.nDim;
+  OpOperand *input = nullptr;
+  bool alongK = slice.isLhs;
+  for (bool k : {slice.isLhs, !slice.isLhs})
+    if ((input = getContiguousInput(contraction, operand,
+                                    k ? match.kDim : columnDim, element))) {
+      alongK = k;
+      break;
+    }
+  int64_t fastExtent = alongK ? slice.depth : slice.width;
+  if (!input || fastExtent % width != 0 ||
+      (elements / width) % threads != 0) {
+    for (int64_t q = 0; q < elements / threads; ++q) {
+      Value e = arith::AddIOp::create(b, loc, thread,
+                                      indexConstant(b, loc, q * threads));
+      Value kk, cc;
+      if (slice.isLhs) {
+        kk = arith::RemUIOp::create(b, loc, e,
+                                    indexConstant(b, loc, slice.depth));
+        cc = arith::DivUIOp::create(b, loc, e,
+                                    indexConstant(b, loc, slice.depth));
+      } else {
+        kk = arith::DivUIOp::create(b, loc, e,
+                                    indexConstant(b, loc, slice.width));
+        cc = arith::RemUIOp::create(b, loc, e,
+                                    indexConstant(b, loc, slice.width));
+      }
+      stageElement(b, kk, cc);
+    }
+    return;
+  }
+
+  // A vector is aligned when the input's rows are (its last dim a multiple
+  // of the width: every other stride is then one too).
+  auto inputType = cast<MemRefType>(input->get().getType());
+  Value rowLength = memref::DimOp::create(b, loc, input->get(),
+                                          inputType.getRank() - 1);
+  Value aligned = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(b, loc, rowLength, indexConstant(b, loc, width)),
+      zero);
+  Value fastBound = alongK ? problem.k : bound;
+  Value otherBound = alongK ? bound : problem.k;
+  // The tile takes the vector as one store where its rows run along the
+  // same dim and stay 16-byte aligned.
+  bool vectorTileStore =
+      slice.kMajor != alongK &&
+      (tileType.getShape().back() * element.getIntOrFloatBitWidth()) % 128 ==
+          0;
+  int64_t groupsPerRow = fastExtent / width;
+  for (int64_t q = 0; q < elements / width / threads; ++q) {
+    Value g = arith::AddIOp::create(b, loc, thread,
+                                    indexConstant(b, loc, q * threads));
+    Value fast = arith::MulIOp::create(
+        b, loc,
+        arith::RemUIOp::create(b, loc, g, indexConstant(b, loc, groupsPerRow)),
+        indexConstant(b, loc, width));
+    Value other =
+        arith::DivUIOp::create(b, loc, g, indexConstant(b, loc, groupsPerRow));
+    Value kk = alongK ? fast : other, cc = alongK ? other : fast;
+    Value fastIndex = arith::AddIOp::create(b, loc, alongK ? k0 : c0, fast);
+    Value otherIndex = arith::AddIOp::create(b, loc, alongK ? c0 : k0, other);
+    Value full = arith::AndIOp::create(
+        b, loc, aligned,
+        arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::ule,
+                arith::AddIOp::create(b, loc, fastIndex,
+                                      indexConstant(b, loc, width)),
+                fastBound),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                  otherIndex, otherBound)));
+    auto ifFull = scf::IfOp::create(b, loc, full, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&ifFull.getThenRegion().front());
+    Value ki = alongK ? fastIndex : otherIndex;
+    Value ci = alongK ? otherIndex : fastIndex;
+    SmallVector<Value> lanes = loadLanes(
+        b, loc, input->get(),
+        applySimpleIndexingMap(b, loc, contraction.getMatchingIndexingMap(input),
+                               loopsAt(ki, ci)),
+        width);
+    auto laneIndex = [&](OpBuilder &b, Value base, int64_t lane) {
+      return lane ? arith::AddIOp::create(b, loc, base,
+                                          indexConstant(b, loc, lane))
+                        .getResult()
+                  : base;
+    };
+    if (vectorTileStore) {
+      storeLanes(b, loc, lanes, slice.tile, tileIndices(kk, cc));
+    } else {
+      for (auto [lane, value] : llvm::enumerate(lanes))
+        memref::StoreOp::create(
+            b, loc, value, slice.tile,
+            alongK ? tileIndices(laneIndex(b, kk, lane), cc)
+                   : tileIndices(kk, laneIndex(b, cc, lane)));
+    }
+    // At the edges, or on rows that are not aligned: element by element.
+    b.setInsertionPointToStart(&ifFull.getElseRegion().front());
+    for (int64_t lane = 0; lane < width; ++lane) {
+      if (alongK)
+        stageElement(b, laneIndex(b, kk, lane), cc);
+      else
+        stageElement(b, kk, laneIndex(b, cc, lane));
+    }
   }
 }
 

@@ -71,9 +71,14 @@ struct OperandSlice {
 /// or column of B) with `threads` threads (`thread` this one's linear id),
 /// each computing depth * width / threads elements (the operand's value in
 /// the contraction's body, its inputs loaded); 0 outside the operand.
-/// Consecutive threads take consecutive k for A and consecutive columns for
-/// B, the contiguous dims of x @ W. The tile's element type is f32 (values
-/// are widened) or that of getStagedValue.
+/// When the operand is an input read along k or along the slice's column
+/// (its contiguous dim), each thread loads 16 bytes of it at a time
+/// (consecutive threads, consecutive vectors) where a vector lies inside
+/// the operand and its rows are a multiple of the vector; otherwise, and at
+/// the edges, element by element, consecutive threads taking consecutive k
+/// for A and consecutive columns for B (the contiguous dims of x @ W). The
+/// tile's element type is f32 (values are widened) or that of
+/// getStagedValue.
 void stageOperandSlice(OpBuilder &b, Location loc,
                        const MatmulProblem &problem, const OperandSlice &slice,
                        Value thread, int64_t threads, Value b0, Value c0,
