@@ -105,8 +105,9 @@ def cases(rows, cols, matmul):
 def edge_cases():
     """Odd shapes, checked on every element (timed too, but small): rows
     that are not a multiple of the vector width (the scalar kernels), one
-    channel, matmuls that cut every tile and a K that is not a multiple of
-    the tensor-core kernel's 32-deep slice; what test/Integration/
+    channel, matmuls that cut every tile (element-by-element staging, or
+    16-byte staging where rows are multiples of 8) and a K that is not a
+    multiple of the tensor-core kernel's 32-deep slice; what test/Integration/
     dyt-run-gpu.mlir checks where LLVM is installed, for a GPU machine that
     only has this bundle."""
     for op, rows, cols, dtype in (("dyt", 3, 1001, "f32"),
@@ -122,6 +123,9 @@ def edge_cases():
     for kind, (m, k, n), dtype in (("matmul", (97, 130, 75), "f32"),
                                    ("matmul", (97, 130, 75), "bf16"),
                                    ("matmul", (1, 7, 1), "bf16"),
+                                   # 16-byte staging with partial tiles.
+                                   ("matmul", (40, 72, 56), "bf16"),
+                                   ("matmul", (40, 72, 56), "f32"),
                                    ("matmul_dyt", (37, 64, 50), "bf16"),
                                    ("dyt_matmul", (64, 300, 257), "f32"),
                                    ("dyt_matmul", (37, 100, 50), "bf16")):

@@ -25,7 +25,7 @@
 // RUN: FileCheck %s --check-prefix=LOGS < %t/logs/runtime-tests.txt
 // RUN: FileCheck %s --check-prefix=CPU < %t/logs/gpu-bench.jsonl
 
-// BUILD: 30 cases
+// BUILD: 32 cases
 
 // LIBS: libdyt_cuda_runtime.so
 
