@@ -17,6 +17,11 @@ Value gpu_kernels::indexConstant(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
+Value gpu_kernels::plus(OpBuilder &b, Location loc, Value value,
+                        int64_t constant) {
+  return arith::AddIOp::create(b, loc, value, indexConstant(b, loc, constant));
+}
+
 Value gpu_kernels::ceilDiv(OpBuilder &b, Location loc, Value a, Value d) {
   return b.createOrFold<arith::CeilDivUIOp>(loc, a, d);
 }

@@ -25,6 +25,8 @@ constexpr int64_t kWarpSize = 32;
 constexpr int64_t kAccessBits = 128;
 
 Value indexConstant(OpBuilder &b, Location loc, int64_t value);
+/// value + constant, for index values.
+Value plus(OpBuilder &b, Location loc, Value value, int64_t constant);
 Value ceilDiv(OpBuilder &b, Location loc, Value a, Value d);
 
 /// How a block covers rows of `vectorsPerRow` work items: `rowThreads`

@@ -234,7 +234,7 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
   // in, when it is an input: k or the column for B (x @ W or x @ W^T), k or
   // the row for A.
   int64_t elements = slice.depth * slice.width;
-  int64_t width = 128 / element.getIntOrFloatBitWidth();
+  int64_t width = kAccessBits / element.getIntOrFloatBitWidth();
   linalg::LinalgOp contraction = match.contraction;
   unsigned columnDim = slice.isLhs ? match.mDim : match.nDim;
   OpOperand *input = nullptr;
@@ -283,8 +283,9 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
   // same dim and stay 16-byte aligned.
   bool vectorTileStore =
       slice.kMajor != alongK &&
-      (tileType.getShape().back() * element.getIntOrFloatBitWidth()) % 128 ==
-          0;
+      (tileType.getShape().back() * element.getIntOrFloatBitWidth()) %
+          kAccessBits ==
+      0;
   int64_t groupsPerRow = fastExtent / width;
   for (int64_t q = 0; q < elements / width / threads; ++q) {
     Value g = arith::AddIOp::create(b, loc, thread,
@@ -319,28 +320,27 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
         applySimpleIndexingMap(b, loc, contraction.getMatchingIndexingMap(input),
                                loopsAt(ki, ci)),
         width);
-    auto laneIndex = [&](OpBuilder &b, Value base, int64_t lane) {
-      return lane ? arith::AddIOp::create(b, loc, base,
-                                          indexConstant(b, loc, lane))
-                        .getResult()
-                  : base;
+    // The slice's (k, column) of the vector's lane `lane`.
+    auto atLane = [&](OpBuilder &b, int64_t lane) -> std::pair<Value, Value> {
+      if (lane == 0)
+        return {kk, cc};
+      return alongK ? std::pair{plus(b, loc, kk, lane), cc}
+                    : std::pair{kk, plus(b, loc, cc, lane)};
     };
     if (vectorTileStore) {
       storeLanes(b, loc, lanes, slice.tile, tileIndices(kk, cc));
     } else {
-      for (auto [lane, value] : llvm::enumerate(lanes))
-        memref::StoreOp::create(
-            b, loc, value, slice.tile,
-            alongK ? tileIndices(laneIndex(b, kk, lane), cc)
-                   : tileIndices(kk, laneIndex(b, cc, lane)));
+      for (auto [lane, value] : llvm::enumerate(lanes)) {
+        auto [laneK, laneC] = atLane(b, lane);
+        memref::StoreOp::create(b, loc, value, slice.tile,
+                                tileIndices(laneK, laneC));
+      }
     }
     // At the edges, or on rows that are not aligned: element by element.
     b.setInsertionPointToStart(&ifFull.getElseRegion().front());
     for (int64_t lane = 0; lane < width; ++lane) {
-      if (alongK)
-        stageElement(b, laneIndex(b, kk, lane), cc);
-      else
-        stageElement(b, kk, laneIndex(b, cc, lane));
+      auto [laneK, laneC] = atLane(b, lane);
+      stageElement(b, laneK, laneC);
     }
   }
 }

@@ -80,11 +80,6 @@ Value toRegister(OpBuilder &b, Location loc, Value pair) {
   return vector::ExtractOp::create(b, loc, word, 0);
 }
 
-/// value + constant, for index values.
-Value plus(OpBuilder &b, Location loc, Value value, int64_t constant) {
-  return arith::AddIOp::create(b, loc, value, indexConstant(b, loc, constant));
-}
-
 } // namespace
 
 bool gpu_kernels::canUseMmaSync(const MatmulMatch &match) {
