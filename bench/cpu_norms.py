@@ -25,6 +25,7 @@ also cpu_norms.json and (if matplotlib is there) a plot.
 
   python3 bench/cpu_norms.py [--build build] [--iterations 20] [--quick]
                              [--rounds 3] [--out bench/results]
+                             [--baseline-pipeline PIPELINE]
   .venv/bin/python bench/cpu_norms.py --replot bench/results/cpu_norms.json
 """
 import argparse
@@ -199,6 +200,11 @@ def main():
     p.add_argument("--rounds", type=int, default=3,
                    help="interleaved rounds of dyt-mlir and gcc, each with "
                         "its memcpy pairs (median over rounds)")
+    p.add_argument("--baseline-pipeline", default=None, metavar="PIPELINE",
+                   help="also run dyt-run --pipeline PIPELINE in every round "
+                        "(an A/B of a pipeline option, e.g. "
+                        "'dyt-cpu-pipeline{prefetch-distance=0}'): column "
+                        "'vs baseline', its time over ours")
     p.add_argument("--iree-bin", default=os.path.join(here, ".venv", "bin"))
     p.add_argument("--torch-python", default=None,
                    help="a Python with torch (default: bench/.venv's if it "
@@ -250,13 +256,18 @@ def main():
                 # lands in one round rather than in every run of one
                 # contender. Figures: medians over rounds. IREE and PyTorch,
                 # further behind, are timed once.
-                runs = {(op, who): [] for op in OPS for who in ("ours", "gcc")}
+                who_all = ("ours", "gcc", "baseline")
+                runs = {(op, who): [] for op in OPS for who in who_all}
                 for _ in range(opts.rounds):
                     for op in OPS:
-                        runs[op, "ours"].append(run_json(
-                            [dyt_run, paths[op], "-e", "f", "--random",
-                             "--bench", str(iterations), "--threads", "1",
-                             "--json"]))
+                        ours_cmd = [dyt_run, paths[op], "-e", "f", "--random",
+                                    "--bench", str(iterations), "--threads",
+                                    "1", "--json"]
+                        runs[op, "ours"].append(run_json(ours_cmd))
+                        if opts.baseline_pipeline:
+                            runs[op, "baseline"].append(run_json(
+                                ours_cmd + ["--pipeline",
+                                            opts.baseline_pipeline]))
                         runs[op, "gcc"].append(run_json(
                             [peer, op, str(rows), str(cols), dtype,
                              str(iterations)]))
@@ -275,6 +286,12 @@ def main():
                            "gcc_copy_ratio": median(op, "gcc", "copy_ratio"),
                            "rounds": {"dyt_mlir": runs[op, "ours"],
                                       "gcc": runs[op, "gcc"]}}
+                    if opts.baseline_pipeline:
+                        row["baseline_pipeline"] = opts.baseline_pipeline
+                        row["baseline_s"] = median(op, "baseline", "median_s")
+                        row["baseline_copy_ratio"] = median(op, "baseline",
+                                                            "copy_ratio")
+                        row["rounds"]["baseline"] = runs[op, "baseline"]
                     if iree_available:
                         row["iree_s"] = iree.measure(op, paths[op], rows, cols,
                                                      dtype, iterations)
@@ -297,13 +314,18 @@ def main():
     def vs(r, key):
         return f"{r[key] / r['dyt_mlir_s']:.2f}x" if key in r else "n/a"
 
-    print("| op | shape | dtype | dyt-mlir / memcpy | dyt-mlir vs gcc | "
-          "vs IREE | vs torch eager | vs torch.compile | dyt-mlir ms | "
-          "memcpy ms |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    baseline = bool(opts.baseline_pipeline)
+    print("| op | shape | dtype | dyt-mlir / memcpy | "
+          + ("baseline / memcpy | vs baseline | " if baseline else "")
+          + "dyt-mlir vs gcc | vs IREE | vs torch eager | vs torch.compile | "
+          "dyt-mlir ms | memcpy ms |")
+    print("|---|---|---|---|" + ("---|---|" if baseline else "")
+          + "---|---|---|---|---|---|")
     for r in results:
+        ab = (f"{r['baseline_copy_ratio']:.2f} | {vs(r, 'baseline_s')} | "
+              if baseline else "")
         print(f"| {r['op']} | {r['shape']} | {r['dtype']} | "
-              f"{r['copy_ratio']:.2f} | "
+              f"{r['copy_ratio']:.2f} | " + ab +
               f"{vs(r, 'gcc_s')} | "
               f"{vs(r, 'iree_s')} | {vs(r, 'torch_eager_s')} | "
               f"{vs(r, 'torch_compile_s')} | "

@@ -118,6 +118,11 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
   DytCpuLowerVectorsPassOptions vectorLowering;
   vectorLowering.nontemporalResultStores = options.streamingStores;
   pm.addNestedPass<func::FuncOp>(createDytCpuLowerVectorsPass(vectorLowering));
+  if (options.prefetchDistance > 0) {
+    DytCpuPrefetchPassOptions prefetch;
+    prefetch.distance = options.prefetchDistance;
+    pm.addNestedPass<func::FuncOp>(createDytCpuPrefetchPass(prefetch));
+  }
   // Before the tanh is expanded: its error bound holds for its arithmetic
   // as written, not for a contraction LLVM might choose.
   if (options.contractFloatOps)

@@ -5,12 +5,18 @@
 // RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{parallel=true})" | FileCheck %s --check-prefix=OMP
 // RUN: dyt-opt %s --dyt-cpu-reference-pipeline | FileCheck %s --check-prefix=REF
 // RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{vector-bits=256 contract-float-ops=false})" | FileCheck %s --check-prefix=NOCONTRACT --implicit-check-not=contract
+// RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{vector-bits=512 prefetch-distance=0})" | FileCheck %s --check-prefix=NOPREFETCH --implicit-check-not=llvm.intr.prefetch
 // RUN: dyt-opt %s --pass-pipeline="builtin.module(dyt-cpu-pipeline{vector-bits=256})" --mlir-print-ir-after=buffer-loop-hoisting 2>&1 >/dev/null | FileCheck %s --check-prefix=HOIST
 
 // Fast: 4 vectors of the target's width per step, the rational tanh (FMAs
-// and one divide), nothing but the LLVM dialect left.
+// and one divide), nothing but the LLVM dialect left. x is prefetched 4 KiB
+// ahead, once per cache line of the step (dyt-cpu-prefetch); gamma and beta
+// are not.
 // FAST-LABEL: llvm.func @dyt
 // FAST-NOT:     llvm.intr.tanh
+// FAST-COUNT-4: llvm.intr.prefetch
+// FAST-NOT:     llvm.intr.prefetch
+// NOPREFETCH-LABEL: llvm.func @dyt
 // FAST:         llvm.intr.fma{{.*}}vector<64xf32>
 // FAST:         llvm.fdiv{{.*}}vector<64xf32>
 // FAST-NOT:     {{linalg|scf|vector|memref|math|arith}}.
@@ -65,9 +71,12 @@ func.func @rms_norm(%x: tensor<?x4096xbf16>, %g: tensor<4096xbf16>) -> tensor<?x
   return %y : tensor<?x4096xbf16>
 }
 
-// A matmul: register-tiled FMAs on vectors, not scalar triple loops.
+// A matmul: register-tiled FMAs on vectors, not scalar triple loops, and
+// no prefetches (it is bound by its FMAs).
 // FAST-LABEL: llvm.func @matmul
+// FAST-NOT:     llvm.intr.prefetch
 // FAST:         llvm.intr.fmuladd{{.*}}vector<32xf32>
+// FAST-NOT:     llvm.intr.prefetch
 // REF-LABEL: llvm.func @matmul
 // REF-NOT:     vector<
 func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x96xf32>) -> tensor<64x96xf32> {

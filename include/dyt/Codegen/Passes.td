@@ -155,6 +155,41 @@ def DytContractFloatOpsPass : Pass<"dyt-contract-float-ops"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def DytCpuPrefetchPass
+    : InterfacePass<"dyt-cpu-prefetch", "::mlir::FunctionOpInterface"> {
+  let summary = "Prefetch ahead of the vector loads that stream through memory";
+  let description = [{
+    After `dyt-cpu-lower-vectors`: puts a `memref.prefetch` (read, locality
+    3, data) `distance` bytes ahead of each 1-D vector load (plain or masked)
+    that streams through an identity-layout buffer, one per cache line the
+    load covers. A load streams when the innermost loop around it is an
+    `scf.for` that moves its last index and every enclosing loop moves its
+    address. Left alone: loads that an enclosing loop repeats (a per-channel
+    gamma, read again for every row), loads through strided views, loops
+    with a contraction in them (vector.contract, vector.outerproduct,
+    vector.fma: bound by their FMAs), and the second and later loops of one
+    iteration that read the same row (a norm's passes after the first).
+
+    The prefetched element is the load's own, `distance` bytes further on in
+    the buffer's row-major order (so the end of a row fetches the start of
+    the next), clamped to the buffer's last element, on a 1-D
+    `memref.collapse_shape` of the buffer: no prefetch address leaves the
+    buffer.
+
+    Why: one core has a limited number of misses in flight, and a loop that
+    computes between its loads (DyT's tanh) issues them later than a copy
+    does; the hardware prefetchers follow the demand loads.
+  }];
+  let options = [
+    Option<"distance", "distance", "int64_t", /*default=*/"4096",
+           "How far ahead to prefetch, in bytes (0: no prefetches)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 def DytCpuLowerVectorsPass
     : InterfacePass<"dyt-cpu-lower-vectors", "::mlir::FunctionOpInterface"> {
   let summary = "Lower vector ops of the CPU pipeline towards 1-D LLVM vectors";

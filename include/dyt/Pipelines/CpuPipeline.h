@@ -48,6 +48,12 @@ struct DytCpuPipelineOptions
                      "turn off when the caller reads the results right away "
                      "and they fit in cache)"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> prefetchDistance{
+      *this, "prefetch-distance",
+      llvm::cl::desc("Software prefetches this many bytes ahead of the "
+                     "loads that stream through memory (dyt-cpu-prefetch; "
+                     "0: none)"),
+      llvm::cl::init(4096)};
   PassOptions::Option<bool> parallel{
       *this, "parallel",
       llvm::cl::desc("Run the outer (row / matmul block) loops on OpenMP "
