@@ -35,6 +35,7 @@ void addLoweringToLLVM(OpPassManager &pm, bool reassociateReductions) {
   arith::ArithEmulateUnsupportedFloatsOptions bf16;
   bf16.sourceTypeStrs = {"bf16"};
   pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16));
+  pm.addPass(dyt::createDytDropConversionFastMathPass());
   if (!dyt::hostHasBf16Conversion())
     pm.addPass(dyt::createDytExpandBf16ConversionsPass());
   pm.addPass(createConvertVectorToSCFPass(

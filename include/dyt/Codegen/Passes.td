@@ -242,6 +242,19 @@ def DytLLVMHalfMemoryAsIntegersPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def DytDropConversionFastMathPass : Pass<"dyt-drop-conversion-fast-math"> {
+  let summary = "Remove the fast-math flags of arith.extf and arith.truncf";
+  let description = [{
+    `arith-emulate-unsupported-floats` gives the `arith.extf` / `arith.truncf`
+    it creates the fast-math flags of the op it widens, and MLIR 22's
+    arith-to-llvm lowering then leaves them on `llvm.fpext` /
+    `llvm.fptrunc` as a discardable `#arith.fastmath` attribute, which
+    `mlir-translate` rejects (the LLVM dialect's casts have no fast-math
+    flags). The CPU pipelines run this pass after the emulation; it matters
+    where bf16 conversions stay native (no `dyt-expand-bf16-conversions`).
+  }];
+}
+
 def DytExpandBf16ConversionsPass : Pass<"dyt-expand-bf16-conversions"> {
   let summary = "Convert between f32 and bf16 with integer operations on the bits";
   let description = [{
