@@ -11,19 +11,25 @@
 // 0.70 ns per element without prefetches, 0.53-0.55 with them 4-8 KiB ahead,
 // a memcpy 0.62.
 //
-// Which loads: 1-D vector loads (plain or masked) from an identity-layout
-// memref, in an scf.for whose induction variable moves the last index, and
-// whose address depends on every loop around it. A load that some enclosing
-// loop does not move (DyT's gamma, the same row for every row) reads data
-// already in cache. A loop with a contraction in it (vector.contract,
-// vector.outerproduct, vector.fma) is bound by its FMAs and is left alone.
-// When later loops of the same iteration read the same row again (a norm's
-// second and third passes over it), only the first one prefetches.
+// Which loads: 1-D vector loads (plain or masked) of a contiguous vector
+// from a buffer with identity layout, directly or through the subviews and
+// casts the tiling makes (a row, a 64-column slice of it), in an scf.for
+// that moves the buffer's last index and inside loops that each move the
+// address. Left alone: loads that an enclosing loop repeats (DyT's gamma,
+// the same row for every row: in cache after the first), buffers no larger
+// than the distance, and loops with a contraction in them (vector.contract,
+// vector.outerproduct, vector.fma: bound by their FMAs; the CPU pipeline's
+// matmul loads do not walk the contiguous dim along the k loop in any case,
+// so this only guards other IR). When later loops of the same iteration read
+// the same row again and the row is at most 256 KiB (a norm's second and
+// third passes), only the first one prefetches it.
 //
 // The address: the load's element `distance` bytes further on in the
 // buffer's flat (row-major) order, so that the end of one row prefetches the
-// start of the next, clamped to the buffer's last element so that no
-// prefetch leaves the buffer. One prefetch per cache line the load covers.
+// start of the next, clamped to the buffer's last element (its start when it
+// is empty) so that no prefetch leaves the buffer. One prefetch per cache
+// line the load covers. `distance` is at most 1 GiB, so that the index
+// arithmetic cannot overflow.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +45,7 @@
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir {
@@ -55,6 +62,10 @@ namespace {
 /// The line size of the caches the prefetches fill (x86, and most Arm
 /// cores; on a core with 128-byte lines every other prefetch is redundant).
 constexpr int64_t kCacheLineBytes = 64;
+
+/// The largest distance accepted: far beyond any useful one, and small
+/// enough that no index arithmetic on it overflows.
+constexpr int64_t kMaxDistance = int64_t(1) << 30;
 
 /// Whether `value` can differ between iterations of `loop`: it is one of
 /// the loop's block arguments (induction variables, loop-carried values), or
@@ -95,51 +106,6 @@ bool hasContraction(Operation *loop) {
       .wasInterrupted();
 }
 
-/// A vector load that streams through its buffer, and the loop it streams in.
-struct Stream {
-  Operation *load;
-  Value base;
-  SmallVector<Value> indices;
-  VectorType type;
-  scf::ForOp loop;
-};
-
-std::optional<Stream> asStream(Operation *op) {
-  Stream stream;
-  stream.load = op;
-  if (auto load = dyn_cast<vector::LoadOp>(op)) {
-    stream.base = load.getBase();
-    stream.indices = llvm::to_vector(load.getIndices());
-    stream.type = load.getVectorType();
-  } else if (auto load = dyn_cast<vector::MaskedLoadOp>(op)) {
-    stream.base = load.getBase();
-    stream.indices = llvm::to_vector(load.getIndices());
-    stream.type = load.getVectorType();
-  } else {
-    return std::nullopt;
-  }
-  auto memrefType = cast<MemRefType>(stream.base.getType());
-  if (memrefType.getRank() == 0 || !memrefType.getLayout().isIdentity() ||
-      stream.type.getRank() != 1 ||
-      !memrefType.getElementType().isIntOrFloat())
-    return std::nullopt;
-  auto innermost = op->getParentOfType<LoopLikeOpInterface>();
-  stream.loop = dyn_cast_or_null<scf::ForOp>(innermost.getOperation());
-  if (!stream.loop || hasContraction(stream.loop))
-    return std::nullopt;
-  if (!dependsOn(stream.indices.back(), stream.loop))
-    return std::nullopt;
-  // Every enclosing loop must move the address; otherwise an outer loop
-  // rereads the same data, which the first iteration left in cache.
-  for (Operation *loop = stream.loop; loop;
-       loop = loop->getParentOfType<LoopLikeOpInterface>()) {
-    auto moves = [&](Value v) { return dependsOn(v, loop); };
-    if (!moves(stream.base) && llvm::none_of(stream.indices, moves))
-      return std::nullopt;
-  }
-  return stream;
-}
-
 /// Index arithmetic on values that may be constants: folded when both are,
 /// one arith op otherwise.
 struct IndexBuilder {
@@ -154,6 +120,8 @@ struct IndexBuilder {
                            cy = getConstantIntValue(y);
     if (cx && cy)
       return b.getIndexAttr(*cx + *cy);
+    if (cx && *cx == 0)
+      return y;
     if (cy && *cy == 0)
       return x;
     return arith::AddIOp::create(b, loc, value(x), value(y)).getResult();
@@ -163,6 +131,8 @@ struct IndexBuilder {
                            cy = getConstantIntValue(y);
     if (cx && cy)
       return b.getIndexAttr(*cx * *cy);
+    if ((cx && *cx == 0) || (cy && *cy == 0))
+      return b.getIndexAttr(0);
     if (cx && *cx == 1)
       return y;
     if (cy && *cy == 1)
@@ -171,42 +141,175 @@ struct IndexBuilder {
   }
 };
 
+/// A vector load that streams through a buffer, and the loop it streams in.
+/// The buffer is the identity-layout root of the load's memref, which the
+/// tiling reaches through subviews (a row, a 64-column slice of it).
+struct Stream {
+  Operation *load;
+  VectorType type;
+  ValueRange indices;
+  /// The subviews and casts from the load's memref down to `root`.
+  SmallVector<Operation *> views;
+  Value root;
+  /// For each dim of `root`: the values its index is computed from (the
+  /// load's index and the views' dynamic offsets and strides).
+  SmallVector<SmallVector<Value>> terms;
+  scf::ForOp loop;
+};
+
+/// Fills `stream.views`, `root` and `terms` from the load's memref and
+/// indices; false when the chain does not end at an identity layout.
+bool resolveRoot(Stream &stream, Value memref) {
+  for (Value index : stream.indices)
+    stream.terms.push_back({index});
+  while (Operation *def = memref.getDefiningOp()) {
+    if (auto cast = dyn_cast<memref::CastOp>(def)) {
+      stream.views.push_back(def);
+      memref = cast.getSource();
+      continue;
+    }
+    auto view = dyn_cast<memref::SubViewOp>(def);
+    if (!view)
+      break;
+    llvm::SmallBitVector dropped = view.getDroppedDims();
+    SmallVector<SmallVector<Value>> terms;
+    unsigned next = 0;
+    for (auto [dim, offset, stride] : llvm::enumerate(
+             view.getMixedOffsets(), view.getMixedStrides())) {
+      SmallVector<Value> &t = terms.emplace_back();
+      if (auto v = dyn_cast<Value>(offset))
+        t.push_back(v);
+      if (dropped.test(dim))
+        continue;
+      if (auto v = dyn_cast<Value>(stride))
+        t.push_back(v);
+      llvm::append_range(t, stream.terms[next++]);
+    }
+    stream.terms = std::move(terms);
+    stream.views.push_back(def);
+    memref = view.getSource();
+  }
+  stream.root = memref;
+  auto rootType = cast<MemRefType>(memref.getType());
+  return rootType.getRank() > 0 && rootType.getLayout().isIdentity();
+}
+
+/// The load's indices into `stream.root`, built before the load.
+SmallVector<OpFoldResult> buildRootIndices(const Stream &stream,
+                                           IndexBuilder &ib) {
+  SmallVector<OpFoldResult> indices(stream.indices.begin(),
+                                    stream.indices.end());
+  for (Operation *op : stream.views) {
+    auto view = dyn_cast<memref::SubViewOp>(op);
+    if (!view)
+      continue; // A cast keeps the indices.
+    llvm::SmallBitVector dropped = view.getDroppedDims();
+    SmallVector<OpFoldResult> source;
+    unsigned next = 0;
+    for (auto [dim, offset, stride] : llvm::enumerate(
+             view.getMixedOffsets(), view.getMixedStrides())) {
+      OpFoldResult index =
+          dropped.test(dim) ? ib.b.getIndexAttr(0) : indices[next++];
+      source.push_back(ib.add(offset, ib.mul(index, stride)));
+    }
+    indices = std::move(source);
+  }
+  return indices;
+}
+
+std::optional<Stream> asStream(Operation *op) {
+  Stream stream;
+  stream.load = op;
+  Value memref;
+  if (auto load = dyn_cast<vector::LoadOp>(op)) {
+    memref = load.getBase();
+    stream.indices = load.getIndices();
+    stream.type = load.getVectorType();
+  } else if (auto load = dyn_cast<vector::MaskedLoadOp>(op)) {
+    memref = load.getBase();
+    stream.indices = load.getIndices();
+    stream.type = load.getVectorType();
+  } else {
+    return std::nullopt;
+  }
+  auto memrefType = cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  // The vector must be contiguous in memory: the innermost stride is 1.
+  if (memrefType.getRank() == 0 || stream.type.getRank() != 1 ||
+      !memrefType.getElementType().isIntOrFloat() ||
+      failed(memrefType.getStridesAndOffset(strides, offset)) ||
+      strides.back() != 1 || !resolveRoot(stream, memref))
+    return std::nullopt;
+  auto innermost = op->getParentOfType<LoopLikeOpInterface>();
+  stream.loop = dyn_cast_or_null<scf::ForOp>(innermost.getOperation());
+  if (!stream.loop || hasContraction(stream.loop))
+    return std::nullopt;
+  auto movedBy = [](ArrayRef<Value> terms, Operation *loop) {
+    return llvm::any_of(terms, [&](Value v) { return dependsOn(v, loop); });
+  };
+  // The innermost loop walks the contiguous dim of the buffer...
+  if (!movedBy(stream.terms.back(), stream.loop))
+    return std::nullopt;
+  // ...and every enclosing loop moves the address; otherwise an outer loop
+  // rereads the same data, which its first iteration left in cache.
+  for (Operation *loop = stream.loop; loop;
+       loop = loop->getParentOfType<LoopLikeOpInterface>())
+    if (llvm::none_of(stream.terms, [&](ArrayRef<Value> terms) {
+          return movedBy(terms, loop);
+        }))
+      return std::nullopt;
+  return stream;
+}
+
 /// The flat (1-D, row-major) view of an identity-layout buffer and the index
-/// of its last element, created once per buffer where it is defined.
+/// its prefetches are clamped to (its last element; 0 when it is empty),
+/// created once per buffer where it is defined.
 struct FlatView {
   Value memref;
   Value lastIndex;
   SmallVector<OpFoldResult> sizes;
 };
 
-FlatView createFlatView(Value base) {
-  OpBuilder b(base.getContext());
-  b.setInsertionPointAfterValue(base);
-  IndexBuilder ib{b, base.getLoc()};
+FlatView createFlatView(Value root) {
+  OpBuilder b(root.getContext());
+  b.setInsertionPointAfterValue(root);
+  IndexBuilder ib{b, root.getLoc()};
   FlatView view;
-  view.sizes = memref::getMixedSizes(b, ib.loc, base);
+  view.sizes = memref::getMixedSizes(b, ib.loc, root);
   OpFoldResult total = b.getIndexAttr(1);
   for (OpFoldResult size : view.sizes)
     total = ib.mul(total, size);
-  view.lastIndex = ib.value(ib.add(total, b.getIndexAttr(-1)));
-  view.memref = base;
+  if (std::optional<int64_t> count = getConstantIntValue(total)) {
+    view.lastIndex =
+        ib.value(b.getIndexAttr(std::max<int64_t>(*count - 1, 0)));
+  } else {
+    Value last = ib.value(ib.add(total, b.getIndexAttr(-1)));
+    view.lastIndex = arith::MaxSIOp::create(b, ib.loc, last,
+                                            ib.value(b.getIndexAttr(0)));
+  }
+  view.memref = root;
   if (int64_t rank = view.sizes.size(); rank > 1) {
     ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-    view.memref = memref::CollapseShapeOp::create(b, ib.loc, base, {all});
+    view.memref = memref::CollapseShapeOp::create(b, ib.loc, root, {all});
   }
   return view;
+}
+
+int64_t getElementBytes(Type type) {
+  return std::max<int64_t>(1, getElementTypeOrSelf(type).getIntOrFloatBitWidth() / 8);
 }
 
 void prefetchAhead(const Stream &stream, const FlatView &view,
                    int64_t distanceBytes) {
   OpBuilder b(stream.load);
   IndexBuilder ib{b, stream.load->getLoc()};
-  OpFoldResult linear = stream.indices.front();
-  for (auto [index, size] : llvm::zip(ArrayRef(stream.indices).drop_front(),
-                                      ArrayRef(view.sizes).drop_front()))
+  SmallVector<OpFoldResult> indices = buildRootIndices(stream, ib);
+  OpFoldResult linear = indices.front();
+  for (auto [index, size] :
+       llvm::zip(ArrayRef(indices).drop_front(), ArrayRef(view.sizes).drop_front()))
     linear = ib.add(ib.mul(linear, size), index);
-  int64_t elementBytes =
-      std::max<int64_t>(1, stream.type.getElementTypeBitWidth() / 8);
+  int64_t elementBytes = getElementBytes(stream.type);
   int64_t loadBytes = stream.type.getNumElements() * elementBytes;
   for (int64_t offset = 0; offset < loadBytes; offset += kCacheLineBytes) {
     Value ahead = ib.value(ib.add(
@@ -218,44 +321,77 @@ void prefetchAhead(const Stream &stream, const FlatView &view,
   }
 }
 
+/// Rows up to this size stay in cache (L2) between the passes a norm makes
+/// over them, so only the first pass prefetches them.
+constexpr int64_t kRowReuseBytes = 256 * 1024;
+
+/// The static size in bytes of `root`'s innermost dim, or of the whole of
+/// it; nullopt when dynamic.
+std::optional<int64_t> staticBytes(Value root, bool innermostOnly) {
+  auto type = cast<MemRefType>(root.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  if (innermostOnly)
+    shape = shape.take_back();
+  if (ShapedType::isDynamicShape(shape))
+    return std::nullopt;
+  return ShapedType::getNumElements(shape) * getElementBytes(type);
+}
+
 struct DytCpuPrefetchPass
     : dyt::impl::DytCpuPrefetchPassBase<DytCpuPrefetchPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    if (distance == 0)
+    int64_t bytes = distance;
+    if (bytes < 0 || bytes > kMaxDistance) {
+      getOperation()->emitError()
+          << "dyt-cpu-prefetch: distance must be between 0 and "
+          << kMaxDistance << " bytes, got " << bytes;
+      return signalPassFailure();
+    }
+    if (bytes == 0)
       return;
     SmallVector<Stream> streams;
     getOperation()->walk([&](Operation *op) {
-      if (std::optional<Stream> stream = asStream(op))
+      std::optional<Stream> stream = asStream(op);
+      if (!stream)
+        return;
+      // A buffer no larger than the distance: every prefetch would land on
+      // its last line.
+      std::optional<int64_t> size =
+          staticBytes(stream->root, /*innermostOnly=*/false);
+      if (!size || *size > bytes)
         streams.push_back(std::move(*stream));
     });
-    // The loop that first reads each (buffer, outer indices) in a block of
-    // loops; a later sibling loop finds the lines in cache.
+    // The loop that first reads each row (root buffer, outer indices) in a
+    // block of loops. A later sibling loop finds a small row in cache.
     struct Row {
-      Value base;
+      Value root;
       Block *block;
-      SmallVector<Value> outerIndices;
+      ArrayRef<SmallVector<Value>> outerTerms;
       Operation *loop;
     };
     SmallVector<Row> firstReaders;
     llvm::DenseMap<Value, FlatView> views;
     for (const Stream &stream : streams) {
-      Row row{stream.base, stream.loop->getBlock(),
-              llvm::to_vector(ArrayRef(stream.indices).drop_back()),
-              stream.loop};
-      auto earlier = llvm::find_if(firstReaders, [&](const Row &other) {
-        return other.base == row.base && other.block == row.block &&
-               other.outerIndices == row.outerIndices;
-      });
-      if (earlier != firstReaders.end() && earlier->loop != row.loop)
-        continue;
-      if (earlier == firstReaders.end())
-        firstReaders.push_back(row);
-      auto [it, inserted] = views.try_emplace(stream.base);
+      std::optional<int64_t> rowBytes =
+          staticBytes(stream.root, /*innermostOnly=*/true);
+      if (rowBytes && *rowBytes <= kRowReuseBytes) {
+        Row row{stream.root, stream.loop->getBlock(),
+                ArrayRef(stream.terms).drop_back(), stream.loop};
+        auto earlier = llvm::find_if(firstReaders, [&](const Row &other) {
+          return other.root == row.root && other.block == row.block &&
+                 other.outerTerms == row.outerTerms;
+        });
+        if (earlier != firstReaders.end() && earlier->loop != row.loop)
+          continue;
+        if (earlier == firstReaders.end())
+          firstReaders.push_back(row);
+      }
+      auto [it, inserted] = views.try_emplace(stream.root);
       if (inserted)
-        it->second = createFlatView(stream.base);
-      prefetchAhead(stream, it->second, distance);
+        it->second = createFlatView(stream.root);
+      prefetchAhead(stream, it->second, bytes);
     }
   }
 };

@@ -119,7 +119,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
   DytCpuLowerVectorsPassOptions vectorLowering;
   vectorLowering.nontemporalResultStores = options.streamingStores;
   pm.addNestedPass<func::FuncOp>(createDytCpuLowerVectorsPass(vectorLowering));
-  if (options.prefetchDistance > 0) {
+  if (options.prefetchDistance != 0) {
     DytCpuPrefetchPassOptions prefetch;
     prefetch.distance = options.prefetchDistance;
     pm.addNestedPass<func::FuncOp>(createDytCpuPrefetchPass(prefetch));

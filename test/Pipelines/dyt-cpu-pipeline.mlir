@@ -72,7 +72,8 @@ func.func @rms_norm(%x: tensor<?x4096xbf16>, %g: tensor<4096xbf16>) -> tensor<?x
 }
 
 // A matmul: register-tiled FMAs on vectors, not scalar triple loops, and
-// no prefetches (it is bound by its FMAs).
+// no prefetches (no load walks the contiguous dim along the k loop, and the
+// loop is bound by its FMAs).
 // FAST-LABEL: llvm.func @matmul
 // FAST-NOT:     llvm.intr.prefetch
 // FAST:         llvm.intr.fmuladd{{.*}}vector<32xf32>

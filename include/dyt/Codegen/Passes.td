@@ -161,20 +161,24 @@ def DytCpuPrefetchPass
   let description = [{
     After `dyt-cpu-lower-vectors`: puts a `memref.prefetch` (read, locality
     3, data) `distance` bytes ahead of each 1-D vector load (plain or masked)
-    that streams through an identity-layout buffer, one per cache line the
-    load covers. A load streams when the innermost loop around it is an
-    `scf.for` that moves its last index and every enclosing loop moves its
-    address. Left alone: loads that an enclosing loop repeats (a per-channel
-    gamma, read again for every row), loads through strided views, loops
-    with a contraction in them (vector.contract, vector.outerproduct,
-    vector.fma: bound by their FMAs), and the second and later loops of one
-    iteration that read the same row (a norm's passes after the first).
+    that streams through a buffer with identity layout, read directly or
+    through `memref.subview` / `memref.cast` (the row and column slices of
+    the tiling), one per cache line the load covers. A load streams when the
+    innermost loop around it is an `scf.for` that moves the buffer's last
+    index and every enclosing loop moves its address. Left alone: loads that
+    an enclosing loop repeats (a per-channel gamma, read again for every
+    row), loads from buffers with other layouts, buffers no larger than
+    `distance`, loops with a contraction in them (vector.contract,
+    vector.outerproduct, vector.fma: bound by their FMAs), and the second and
+    later loops of one iteration that read the same row of at most 256 KiB
+    (a norm's passes after the first find it in cache).
 
     The prefetched element is the load's own, `distance` bytes further on in
     the buffer's row-major order (so the end of a row fetches the start of
-    the next), clamped to the buffer's last element, on a 1-D
-    `memref.collapse_shape` of the buffer: no prefetch address leaves the
-    buffer.
+    the next), clamped to the buffer's last element (its start when it is
+    empty), on a 1-D `memref.collapse_shape` of the buffer: no prefetch
+    address leaves the buffer. `distance` must be in [0, 2^30]; 0 turns the
+    pass off.
 
     Why: one core has a limited number of misses in flight, and a loop that
     computes between its loads (DyT's tanh) issues them later than a copy
