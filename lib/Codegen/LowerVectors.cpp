@@ -10,6 +10,7 @@
 
 #include "dyt/Codegen/Alignment.h"
 #include "dyt/Codegen/Passes.h"
+#include "dyt/Codegen/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -33,10 +34,6 @@ namespace dyt {
 using namespace mlir;
 
 namespace {
-
-/// The widest alignment a store's attribute claims: a cache line, what the
-/// widest (512-bit) streaming store needs.
-constexpr uint64_t kCacheLineBytes = 64;
 
 /// The buffer a memref value views, through subviews, casts and the like.
 Value viewRoot(Value memref) {
@@ -73,7 +70,7 @@ void markResultStoresNontemporal(FunctionOpInterface func) {
     // x86 streams only aligned vectors; an NT store LLVM cannot prove
     // aligned becomes a series of 8-byte movnti.
     uint64_t alignment = dyt::inferAccessAlignment(
-        store.getBase(), store.getIndices(), kCacheLineBytes);
+        store.getBase(), store.getIndices(), dyt::kCacheLineBytes);
     if (alignment > store.getMemRefType().getElementTypeBitWidth() / 8)
       store.setAlignment(alignment);
   });

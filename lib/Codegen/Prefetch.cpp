@@ -34,6 +34,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Codegen/Passes.h"
+#include "dyt/Codegen/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -58,10 +59,6 @@ namespace dyt {
 using namespace mlir;
 
 namespace {
-
-/// The line size of the caches the prefetches fill (x86, and most Arm
-/// cores; on a core with 128-byte lines every other prefetch is redundant).
-constexpr int64_t kCacheLineBytes = 64;
 
 /// The largest distance accepted: far beyond any useful one, and small
 /// enough that no index arithmetic on it overflows.
@@ -157,81 +154,96 @@ struct Stream {
   scf::ForOp loop;
 };
 
+/// Carries per-dim values of the load's memref down the views to their
+/// root: for each subview (load side first), a source dim's value is
+/// `combine(offset, stride, value of the view dim it keeps)`, with no view
+/// dim for a dim the subview drops. Casts keep the values. The one walk
+/// behind the symbolic terms (which loops move an index) and the built
+/// indices (where the prefetch goes).
+template <typename T, typename Combine>
+SmallVector<T> composeThroughViews(ArrayRef<Operation *> views,
+                                   SmallVector<T> values, Combine combine) {
+  for (Operation *op : views) {
+    auto view = dyn_cast<memref::SubViewOp>(op);
+    if (!view)
+      continue;
+    llvm::SmallBitVector dropped = view.getDroppedDims();
+    SmallVector<T> source;
+    unsigned next = 0;
+    for (auto [dim, offset, stride] : llvm::enumerate(
+             view.getMixedOffsets(), view.getMixedStrides()))
+      source.push_back(combine(offset, stride,
+                               dropped.test(dim)
+                                   ? nullptr
+                                   : &values[next++]));
+    values = std::move(source);
+  }
+  return values;
+}
+
 /// Fills `stream.views`, `root` and `terms` from the load's memref and
 /// indices; false when the chain does not end at an identity layout.
 bool resolveRoot(Stream &stream, Value memref) {
-  for (Value index : stream.indices)
-    stream.terms.push_back({index});
   while (Operation *def = memref.getDefiningOp()) {
-    if (auto cast = dyn_cast<memref::CastOp>(def)) {
-      stream.views.push_back(def);
+    if (auto cast = dyn_cast<memref::CastOp>(def))
       memref = cast.getSource();
-      continue;
-    }
-    auto view = dyn_cast<memref::SubViewOp>(def);
-    if (!view)
+    else if (auto view = dyn_cast<memref::SubViewOp>(def))
+      memref = view.getSource();
+    else
       break;
-    llvm::SmallBitVector dropped = view.getDroppedDims();
-    SmallVector<SmallVector<Value>> terms;
-    unsigned next = 0;
-    for (auto [dim, offset, stride] : llvm::enumerate(
-             view.getMixedOffsets(), view.getMixedStrides())) {
-      SmallVector<Value> &t = terms.emplace_back();
-      if (auto v = dyn_cast<Value>(offset))
-        t.push_back(v);
-      if (dropped.test(dim))
-        continue;
-      if (auto v = dyn_cast<Value>(stride))
-        t.push_back(v);
-      llvm::append_range(t, stream.terms[next++]);
-    }
-    stream.terms = std::move(terms);
     stream.views.push_back(def);
-    memref = view.getSource();
   }
   stream.root = memref;
   auto rootType = cast<MemRefType>(memref.getType());
-  return rootType.getRank() > 0 && rootType.getLayout().isIdentity();
+  if (rootType.getRank() == 0 || !rootType.getLayout().isIdentity())
+    return false;
+  SmallVector<SmallVector<Value>> terms;
+  for (Value index : stream.indices)
+    terms.push_back({index});
+  stream.terms = composeThroughViews(
+      stream.views, std::move(terms),
+      [](OpFoldResult offset, OpFoldResult stride,
+         const SmallVector<Value> *kept) {
+        SmallVector<Value> t;
+        if (auto v = dyn_cast<Value>(offset))
+          t.push_back(v);
+        if (!kept)
+          return t;
+        if (auto v = dyn_cast<Value>(stride))
+          t.push_back(v);
+        llvm::append_range(t, *kept);
+        return t;
+      });
+  return true;
 }
 
 /// The load's indices into `stream.root`, built before the load.
 SmallVector<OpFoldResult> buildRootIndices(const Stream &stream,
                                            IndexBuilder &ib) {
-  SmallVector<OpFoldResult> indices(stream.indices.begin(),
-                                    stream.indices.end());
-  for (Operation *op : stream.views) {
-    auto view = dyn_cast<memref::SubViewOp>(op);
-    if (!view)
-      continue; // A cast keeps the indices.
-    llvm::SmallBitVector dropped = view.getDroppedDims();
-    SmallVector<OpFoldResult> source;
-    unsigned next = 0;
-    for (auto [dim, offset, stride] : llvm::enumerate(
-             view.getMixedOffsets(), view.getMixedStrides())) {
-      OpFoldResult index =
-          dropped.test(dim) ? ib.b.getIndexAttr(0) : indices[next++];
-      source.push_back(ib.add(offset, ib.mul(index, stride)));
-    }
-    indices = std::move(source);
-  }
-  return indices;
+  return composeThroughViews(
+      stream.views,
+      SmallVector<OpFoldResult>(stream.indices.begin(), stream.indices.end()),
+      [&](OpFoldResult offset, OpFoldResult stride, const OpFoldResult *kept) {
+        OpFoldResult index = kept ? *kept : ib.b.getIndexAttr(0);
+        return ib.add(offset, ib.mul(index, stride));
+      });
 }
 
 std::optional<Stream> asStream(Operation *op) {
   Stream stream;
   stream.load = op;
   Value memref;
-  if (auto load = dyn_cast<vector::LoadOp>(op)) {
+  auto read = [&](auto load) {
     memref = load.getBase();
     stream.indices = load.getIndices();
     stream.type = load.getVectorType();
-  } else if (auto load = dyn_cast<vector::MaskedLoadOp>(op)) {
-    memref = load.getBase();
-    stream.indices = load.getIndices();
-    stream.type = load.getVectorType();
-  } else {
+  };
+  if (auto load = dyn_cast<vector::LoadOp>(op))
+    read(load);
+  else if (auto load = dyn_cast<vector::MaskedLoadOp>(op))
+    read(load);
+  else
     return std::nullopt;
-  }
   auto memrefType = cast<MemRefType>(memref.getType());
   SmallVector<int64_t> strides;
   int64_t offset;
@@ -311,7 +323,7 @@ void prefetchAhead(const Stream &stream, const FlatView &view,
     linear = ib.add(ib.mul(linear, size), index);
   int64_t elementBytes = getElementBytes(stream.type);
   int64_t loadBytes = stream.type.getNumElements() * elementBytes;
-  for (int64_t offset = 0; offset < loadBytes; offset += kCacheLineBytes) {
+  for (int64_t offset = 0; offset < loadBytes; offset += dyt::kCacheLineBytes) {
     Value ahead = ib.value(ib.add(
         linear, b.getIndexAttr((distanceBytes + offset) / elementBytes)));
     Value clamped = arith::MinSIOp::create(b, ib.loc, ahead, view.lastIndex);

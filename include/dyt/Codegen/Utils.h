@@ -6,6 +6,8 @@
 #include "mlir/Rewrite/FrozenRewritePatternSet.h"
 #include "mlir/Support/LLVM.h"
 
+#include <cstdint>
+
 namespace mlir {
 class AffineMap;
 class MLIRContext;
@@ -22,6 +24,10 @@ namespace dyt {
 /// the canonicalize pass applies), for passes that need canonical IR between
 /// their own steps. Costly to build: do it once, in a pass's initialize().
 FrozenRewritePatternSet getCanonicalizationPatterns(MLIRContext *context);
+
+/// The CPU cache line in bytes (x86 and most Arm cores): the widest
+/// streaming store's alignment, and the unit of a prefetch.
+constexpr int64_t kCacheLineBytes = 64;
 
 /// f32 lanes of a vector register of `vectorBits` bits (0: the host's).
 unsigned f32LanesPerVector(unsigned vectorBits);
