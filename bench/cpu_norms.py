@@ -6,7 +6,8 @@ For every shape and element type:
   - memcpy of the same bytes (the kernel's output, here the size of its
     input), the bandwidth bound: timed after every run of each kernel, in
     the same process, by dyt-run --bench (copy_ratio) and by the gcc peer;
-  - dyt-mlir: dyt-run --bench on the op alone (dyt-cpu-pipeline);
+  - dyt-mlir: dyt-run --bench on the op alone (dyt-cpu-pipeline; with
+    --dynamic compiled for tensor<?x?xT> and sized at run time);
   - the plain C loop of each op, gcc -O3 -march=native -ffast-math;
   - IREE (llvm-cpu, one thread) on the same linalg IR dyt-opt lowers the op
     to, when bench/setup_peers.sh has installed it into bench/.venv;
@@ -25,7 +26,8 @@ also cpu_norms.json and (if matplotlib is there) a plot.
 
   python3 bench/cpu_norms.py [--build build] [--iterations 20] [--quick]
                              [--rounds 3] [--out bench/results]
-                             [--baseline-pipeline PIPELINE]
+                             [--baseline-pipeline PIPELINE] [--shapes 8192x4001]
+                             [--dynamic]
   .venv/bin/python bench/cpu_norms.py --replot bench/results/cpu_norms.json
 """
 import argparse
@@ -41,9 +43,23 @@ SHAPES = [(8 * 197, 768, "8x197x768"), (4096, 4096, "4096x4096"),
 DTYPES = ["f32", "bf16"]
 
 
-def mlir_for(op, rows, cols, dtype):
-    t = f"tensor<{rows}x{cols}x{dtype}>"
-    p = f"tensor<{cols}x{dtype}>"
+def parse_shapes(text):
+    shapes = []
+    for item in text.split(","):
+        try:
+            rows, cols = (int(n) for n in item.lower().split("x"))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"'{item}' is not ROWSxCOLS (e.g. 8192x4001)")
+        if rows <= 0 or cols <= 0:
+            raise argparse.ArgumentTypeError(f"'{item}': sizes must be > 0")
+        shapes.append((rows, cols, f"{rows}x{cols}"))
+    return shapes
+
+
+def mlir_for(op, rows, cols, dtype, dynamic=False):
+    t = f"tensor<?x?x{dtype}>" if dynamic else f"tensor<{rows}x{cols}x{dtype}>"
+    p = f"tensor<?x{dtype}>" if dynamic else f"tensor<{cols}x{dtype}>"
     if op == "dyt":
         return (f"func.func @f(%x: {t}, %a: f32, %g: {p}, %b: {p}) -> {t} {{\n"
                 f"  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : {p}) beta(%b : {p}) : {t} -> {t}\n"
@@ -200,6 +216,15 @@ def main():
     p.add_argument("--rounds", type=int, default=3,
                    help="interleaved rounds of dyt-mlir and gcc, each with "
                         "its memcpy pairs (median over rounds)")
+    p.add_argument("--shapes", default=None, metavar="RxC[,RxC...]",
+                   type=parse_shapes,
+                   help="shapes to run instead of the default ones, e.g. "
+                        "8192x4001 (a width no vector tile divides)")
+    p.add_argument("--dynamic", action="store_true",
+                   help="compile dyt-mlir's functions (and the baseline's) "
+                        "with dynamic shapes, tensor<?x?xT>, sized at run "
+                        "time (dyt-run --random-dims); the peers keep "
+                        "static shapes")
     p.add_argument("--baseline-pipeline", default=None, metavar="PIPELINE",
                    help="also run dyt-run --pipeline PIPELINE in every round "
                         "(an A/B of a pipeline option, e.g. "
@@ -227,7 +252,11 @@ def main():
                       os.path.join(root, ".venv", "bin", "python")]
         opts.torch_python = next(
             (c for c in candidates if torch_error(c) is None), candidates[0])
-    shapes = [s for s in SHAPES if s[2] == "4096x4096"] if opts.quick else SHAPES
+    if opts.quick and opts.shapes:
+        p.error("--quick picks its own shape; drop it or --shapes")
+    shapes = opts.shapes or SHAPES
+    if opts.quick:
+        shapes = [s for s in SHAPES if s[2] == "4096x4096"]
     iterations = 5 if opts.quick else opts.iterations
 
     dyt_run = os.path.join(opts.build, "bin", "dyt-run")
@@ -248,6 +277,12 @@ def main():
                     paths[op] = os.path.join(tmp, f"{op}.mlir")
                     with open(paths[op], "w") as f:
                         f.write(mlir_for(op, rows, cols, dtype))
+                ours_paths = dict(paths)
+                if opts.dynamic:
+                    for op in OPS:
+                        ours_paths[op] = os.path.join(tmp, f"{op}_dynamic.mlir")
+                        with open(ours_paths[op], "w") as f:
+                            f.write(mlir_for(op, rows, cols, dtype, True))
                 # dyt-mlir and gcc (the close contenders) once per round, the
                 # rounds interleaved, each timing a memcpy of the bytes it
                 # writes after every run (copy_ratio: the median over runs of
@@ -260,9 +295,15 @@ def main():
                 runs = {(op, who): [] for op in OPS for who in who_all}
                 for _ in range(opts.rounds):
                     for op in OPS:
-                        ours_cmd = [dyt_run, paths[op], "-e", "f", "--random",
-                                    "--bench", str(iterations), "--threads",
-                                    "1", "--json"]
+                        ours_cmd = [dyt_run, ours_paths[op], "-e", "f",
+                                    "--random", "--bench", str(iterations),
+                                    "--threads", "1", "--json"]
+                        if opts.dynamic:
+                            # x's two dims, then one per channel vector.
+                            vectors = {"dyt": 2, "layer_norm": 2,
+                                       "rms_norm": 1}[op]
+                            ours_cmd.append("--random-dims=" + ",".join(
+                                str(n) for n in [rows] + [cols] * (1 + vectors)))
                         runs[op, "ours"].append(run_json(ours_cmd))
                         if opts.baseline_pipeline:
                             runs[op, "baseline"].append(run_json(
@@ -280,6 +321,7 @@ def main():
                     gcc = median(op, "gcc", "median_s")
                     memcpy = median(op, "ours", "copy_median_s")
                     row = {"op": op, "shape": label, "dtype": dtype,
+                           "dynamic": opts.dynamic,
                            "memcpy_s": memcpy, "dyt_mlir_s": ours,
                            "copy_ratio": median(op, "ours", "copy_ratio"),
                            "gcc_s": gcc,
@@ -324,7 +366,8 @@ def main():
     for r in results:
         ab = (f"{r['baseline_copy_ratio']:.2f} | {vs(r, 'baseline_s')} | "
               if baseline else "")
-        print(f"| {r['op']} | {r['shape']} | {r['dtype']} | "
+        shape = r['shape'] + (" (dyt-mlir: ?x?)" if r.get('dynamic') else "")
+        print(f"| {r['op']} | {shape} | {r['dtype']} | "
               f"{r['copy_ratio']:.2f} | " + ab +
               f"{vs(r, 'gcc_s')} | "
               f"{vs(r, 'iree_s')} | {vs(r, 'torch_eager_s')} | "

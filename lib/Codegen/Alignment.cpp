@@ -33,11 +33,12 @@ uint64_t gcdDivisors(uint64_t a, uint64_t b) {
   return std::gcd(a, b);
 }
 
-/// A divisor of `index * stride` given one of `index`: with a dynamic stride
-/// only a zero index says anything.
-uint64_t strideTerm(uint64_t indexDivisor, int64_t stride) {
+/// A divisor of `index * stride` given one of `index`; a dynamic stride is
+/// taken to be a multiple of `dynamicStrideDivisor`.
+uint64_t strideTerm(uint64_t indexDivisor, int64_t stride,
+                    uint64_t dynamicStrideDivisor) {
   if (ShapedType::isDynamic(stride))
-    return indexDivisor == kAnyDivisor ? kAnyDivisor : 1;
+    return mulDivisors(indexDivisor, dynamicStrideDivisor);
   return mulDivisors(indexDivisor, std::abs(stride));
 }
 
@@ -110,7 +111,7 @@ struct ViewAlignment {
   uint64_t baseAlignment;
 };
 
-ViewAlignment getViewAlignment(Value memref) {
+ViewAlignment getViewAlignment(Value memref, uint64_t dynamicStrideDivisor) {
   auto type = cast<MemRefType>(memref.getType());
   uint64_t bytes = elementBytes(type);
   Operation *def = memref.getDefiningOp();
@@ -121,16 +122,18 @@ ViewAlignment getViewAlignment(Value memref) {
   // Reshapes and casts keep the offset and the buffer.
   if (isa_and_present<memref::ExpandShapeOp, memref::CollapseShapeOp,
                       memref::CastOp>(def))
-    return getViewAlignment(def->getOperand(0));
+    return getViewAlignment(def->getOperand(0), dynamicStrideDivisor);
   if (auto subview = dyn_cast_if_present<memref::SubViewOp>(def)) {
-    ViewAlignment source = getViewAlignment(subview.getSource());
+    ViewAlignment source =
+        getViewAlignment(subview.getSource(), dynamicStrideDivisor);
     SmallVector<int64_t> strides;
     int64_t offset;
     if (failed(subview.getSourceType().getStridesAndOffset(strides, offset)))
       return {1, source.baseAlignment};
     uint64_t divisor = source.offsetDivisor;
     for (auto [o, stride] : llvm::zip(subview.getMixedOffsets(), strides))
-      divisor = gcdDivisors(divisor, strideTerm(divisorOf(o), stride));
+      divisor = gcdDivisors(
+          divisor, strideTerm(divisorOf(o), stride, dynamicStrideDivisor));
     return {divisor, source.baseAlignment};
   }
   // Anything else (a function argument, a call's result): its static
@@ -145,18 +148,24 @@ ViewAlignment getViewAlignment(Value memref) {
 
 } // namespace
 
+uint64_t mlir::dyt::inferBaseAlignment(Value memref) {
+  return getViewAlignment(memref, /*dynamicStrideDivisor=*/1).baseAlignment;
+}
+
 uint64_t mlir::dyt::inferAccessAlignment(Value memref, ValueRange indices,
-                                         uint64_t cap) {
+                                         uint64_t cap,
+                                         uint64_t dynamicStrideDivisor) {
   auto type = cast<MemRefType>(memref.getType());
   uint64_t element = elementBytes(type);
-  ViewAlignment view = getViewAlignment(memref);
+  ViewAlignment view = getViewAlignment(memref, dynamicStrideDivisor);
   SmallVector<int64_t> strides;
   int64_t offset;
   if (failed(type.getStridesAndOffset(strides, offset)))
     return element;
   uint64_t divisor = view.offsetDivisor;
   for (auto [index, stride] : llvm::zip(indices, strides))
-    divisor = gcdDivisors(divisor, strideTerm(getKnownDivisor(index), stride));
+    divisor = gcdDivisors(divisor, strideTerm(getKnownDivisor(index), stride,
+                                              dynamicStrideDivisor));
   uint64_t bytes = mulDivisors(divisor, element);
   // The largest power of two dividing the byte offset, bounded by the
   // allocation's alignment and the cap.

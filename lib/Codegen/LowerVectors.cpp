@@ -8,20 +8,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dyt/Codegen/Alignment.h"
+#include "dyt/Codegen/NontemporalStores.h"
 #include "dyt/Codegen/Passes.h"
-#include "dyt/Codegen/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir {
@@ -34,47 +30,6 @@ namespace dyt {
 using namespace mlir;
 
 namespace {
-
-/// The buffer a memref value views, through subviews, casts and the like.
-Value viewRoot(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
-  return memref;
-}
-
-/// Marks vector stores into the buffers `func` returns, and never reads, as
-/// non-temporal. A returned buffer that the function also reads (an
-/// accumulator, a result that feeds a later loop) keeps cached stores.
-void markResultStoresNontemporal(FunctionOpInterface func) {
-  llvm::SmallPtrSet<Value, 4> results, read;
-  func.walk([&](Operation *op) {
-    if (op->hasTrait<OpTrait::ReturnLike>() && op->getParentOp() == func)
-      for (Value value : op->getOperands())
-        if (isa<MemRefType>(value.getType()))
-          results.insert(viewRoot(value));
-    // Anything that reads memory through a memref operand counts as a read
-    // of that buffer (loads, masked loads, copies, calls).
-    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-    for (Value operand : op->getOperands()) {
-      if (!isa<MemRefType>(operand.getType()))
-        continue;
-      if (!effects || effects.getEffectOnValue<MemoryEffects::Read>(operand))
-        read.insert(viewRoot(operand));
-    }
-  });
-  func.walk([&](vector::StoreOp store) {
-    Value root = viewRoot(store.getBase());
-    if (!results.contains(root) || read.contains(root))
-      return;
-    store.setNontemporal(true);
-    // x86 streams only aligned vectors; an NT store LLVM cannot prove
-    // aligned becomes a series of 8-byte movnti.
-    uint64_t alignment = dyt::inferAccessAlignment(
-        store.getBase(), store.getIndices(), dyt::kCacheLineBytes);
-    if (alignment > store.getMemRefType().getElementTypeBitWidth() / 8)
-      store.setAlignment(alignment);
-  });
-}
 
 struct DytCpuLowerVectorsPass
     : dyt::impl::DytCpuLowerVectorsPassBase<DytCpuLowerVectorsPass> {
@@ -140,7 +95,7 @@ struct DytCpuLowerVectorsPass
         })))
       return signalPassFailure();
     if (nontemporalResultStores && !computeBound)
-      markResultStoresNontemporal(getOperation());
+      dyt::markResultStoresNontemporal(getOperation());
   }
 };
 

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/PatternMatch.h"
@@ -246,8 +247,12 @@ LogicalResult tileRootAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
 /// reduction of that accumulator follows the loop. Reducing every tile to a
 /// scalar instead would put a horizontal reduction on the loop-carried
 /// dependency of every step.
+///
+/// With `peel`, the innermost loop's last, partial tile is peeled off (see
+/// `peel-partial-tiles` in Passes.td).
 LogicalResult tileInner(RewriterBase &rewriter, linalg::LinalgOp op,
-                        ArrayRef<int64_t> tileSizes, bool partialReduction) {
+                        ArrayRef<int64_t> tileSizes, bool partialReduction,
+                        bool peel) {
   scf::SCFTilingOptions tiling;
   SmallVector<int64_t> sizes(tileSizes);
   unsigned innermost = op.getNumLoops() - 1;
@@ -267,6 +272,13 @@ LogicalResult tileInner(RewriterBase &rewriter, linalg::LinalgOp op,
   if (failed(result))
     return failure();
   rewriter.replaceOp(op, result->replacements);
+  if (peel && !result->loops.empty())
+    if (auto loop = dyn_cast<scf::ForOp>(result->loops.back().getOperation())) {
+      // Fails, leaving the loop as it is, where the step divides the trip
+      // count (no partial tile) or is 1 (every tile is whole).
+      scf::ForOp remainder;
+      (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
+    }
   return success();
 }
 
@@ -389,10 +401,12 @@ struct DytCpuTileAndFusePass
         // split as an error, which is no error here.
         ScopedDiagnosticHandler quiet(&getContext(),
                                       [](Diagnostic &) { return success(); });
-        if (succeeded(tileInner(rewriter, op, sizes, /*partialReduction=*/true)))
+        if (succeeded(tileInner(rewriter, op, sizes, /*partialReduction=*/true,
+                                  peelPartialTiles)))
           continue;
       }
-      (void)tileInner(rewriter, op, sizes, /*partialReduction=*/false);
+      (void)tileInner(rewriter, op, sizes, /*partialReduction=*/false,
+                      peelPartialTiles);
     }
     if (failed(applyPatternsGreedily(func, canonicalization)))
       return signalPassFailure();

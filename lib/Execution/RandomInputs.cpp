@@ -23,13 +23,23 @@ void mlir::dyt::storeFloat(HostElementType type, float f, char *out) {
 FailureOr<HostValue> mlir::dyt::randomHostValue(const ValueSpec &spec,
                                                 std::mt19937_64 &rng,
                                                 const std::string &what,
-                                                std::string &error) {
+                                                std::string &error,
+                                                ArrayRef<int64_t> &dynamicDims) {
   HostValue value{spec.elementType, {}, {}};
   if (spec.isTensor) {
     for (int64_t d : spec.shape) {
       if (ShapedType::isDynamic(d)) {
-        error = "needs static shapes: " + what + " is " + spec.str();
-        return failure();
+        if (dynamicDims.empty()) {
+          error = "needs static shapes: " + what + " is " + spec.str();
+          return failure();
+        }
+        d = dynamicDims.front();
+        dynamicDims = dynamicDims.drop_front();
+        if (d < 0) {
+          error = "dynamic dim of " + what + " (" + spec.str() +
+                  ") given the negative size " + std::to_string(d);
+          return failure();
+        }
       }
       value.shape.push_back(d);
     }

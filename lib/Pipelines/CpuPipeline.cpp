@@ -102,6 +102,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
 
   DytCpuTileAndFusePassOptions tiling;
   tiling.vectorBits = options.vectorBits;
+  tiling.peelPartialTiles = options.peelPartialTiles;
   pm.addNestedPass<func::FuncOp>(createDytCpuTileAndFusePass(tiling));
   pm.addNestedPass<func::FuncOp>(createDytCpuVectorizePass());
   pm.addPass(createCanonicalizerPass());

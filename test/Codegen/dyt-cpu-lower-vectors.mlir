@@ -117,11 +117,13 @@ func.func @aligned_rows(%v: vector<64xf32>) -> memref<8x1024xf32> {
 // -----
 
 // Negative: rows of 1001 elements (row r starts at 4004 * r bytes: only the
-// element's own 4-byte alignment, so no attribute), a column
+// element's own 4-byte alignment, in a 64-byte aligned buffer of static
+// strides: not provably 16-byte aligned, so cached stores rather than a
+// movnti series), a column
 // loop stepping by 4 elements (16 bytes), and an allocation aligned to 16
 // bytes only: the alignment claimed is what each of them allows.
 // NT-LABEL: func @partly_aligned
-// NT:         vector.store {{.*}} {nontemporal = true} : memref<1x1001xf32
+// NT:         vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : memref<1x1001xf32
 // NT:         vector.store {{.*}} {alignment = 16 : i64, nontemporal = true} : memref<1024xf32>
 // NT:         vector.store {{.*}} {alignment = 16 : i64, nontemporal = true} : memref<256xf32>
 func.func @partly_aligned(%v: vector<16xf32>, %n: index) -> (memref<8x1001xf32>, memref<1024xf32>, memref<256xf32>) {
@@ -143,4 +145,90 @@ func.func @partly_aligned(%v: vector<16xf32>, %n: index) -> (memref<8x1001xf32>,
     vector.store %v, %small[%j] : memref<256xf32>, vector<16xf32>
   }
   return %odd, %flat, %small : memref<8x1001xf32>, memref<1024xf32>, memref<256xf32>
+}
+
+// -----
+
+// Dynamic strides: rows of %n elements may be aligned at run time. The
+// forall is versioned on the row stride being a multiple of a 64-byte line
+// (16 f32): that copy streams, with the alignment that then holds; the
+// other keeps cached stores.
+// NT-LABEL: func @dynamic_rows
+// NT:         %{{.*}}, %{{.*}}, %{{.*}}:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata %{{.*}} : memref<?x?xf32>
+// NT:         %[[LINE:.*]] = arith.constant 16 : index
+// NT:         %[[REM:.*]] = arith.remui %[[STRIDES]]#0, %[[LINE]] : index
+// NT:         %[[OK:.*]] = arith.cmpi eq, %[[REM]], %{{.*}} : index
+// NT:         %[[COND:.*]] = arith.andi %{{.*}}, %[[OK]] : i1
+// NT:         scf.if %[[COND]] {
+// NT:           scf.forall
+// NT:             vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} : memref<1x?xf32
+// NT:         } else {
+// NT:           scf.forall
+// NT-NOT:         nontemporal
+// NT:             vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : memref<1x?xf32
+// NT-NOT:         nontemporal
+// NT:         return
+func.func @dynamic_rows(%v: vector<16xf32>, %rows: index, %n: index) -> memref<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %out = memref.alloc(%rows, %n) {alignment = 64 : i64} : memref<?x?xf32>
+  scf.forall (%r) in (%rows) {
+    %row = memref.subview %out[%r, 0] [1, %n] [1, 1] : memref<?x?xf32> to memref<1x?xf32, strided<[?, 1], offset: ?>>
+    vector.store %v, %row[%c0, %c0] : memref<1x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
+  }
+  return %out : memref<?x?xf32>
+}
+
+// -----
+
+// A versioned loop with results: both copies yield them, and the function
+// returns the scf.if's. bf16 rows need a multiple of 32 elements.
+// NT-LABEL: func @dynamic_rows_with_results
+// NT:         memref.extract_strided_metadata
+// NT:         arith.constant 32 : index
+// NT:         %[[R:.*]] = scf.if %{{.*}} -> (index) {
+// NT:           %[[A:.*]] = scf.for {{.*}} -> (index)
+// NT:             vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} : memref<1x?xbf16
+// NT:           scf.yield %[[A]] : index
+// NT:         } else {
+// NT:           %[[B:.*]] = scf.for {{.*}} -> (index)
+// NT:             vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : memref<1x?xbf16
+// NT:           scf.yield %[[B]] : index
+// NT:         return %{{.*}}, %[[R]] :
+func.func @dynamic_rows_with_results(%v: vector<32xbf16>, %rows: index, %n: index) -> (memref<?x?xbf16>, index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %out = memref.alloc(%rows, %n) {alignment = 64 : i64} : memref<?x?xbf16>
+  %count = scf.for %r = %c0 to %rows step %c1 iter_args(%acc = %c0) -> (index) {
+    %row = memref.subview %out[%r, 0] [1, %n] [1, 1] : memref<?x?xbf16> to memref<1x?xbf16, strided<[?, 1], offset: ?>>
+    vector.store %v, %row[%c0, %c0] : memref<1x?xbf16, strided<[?, 1], offset: ?>>, vector<32xbf16>
+    %next = arith.addi %acc, %c1 : index
+    scf.yield %next : index
+  }
+  return %out, %count : memref<?x?xbf16>, index
+}
+
+// -----
+
+// Negative: dynamic strides, but a column index with no known divisor (%j)
+// leaves the store unaligned even with aligned rows; and a cast that forgets
+// the static row stride of 4001 must not let the check (on the allocation's
+// dynamic strides: none) vouch for it. Neither is versioned nor streamed.
+// NT-LABEL: func @dynamic_rows_unaligned
+// NT-NOT:     scf.if
+// NT-NOT:     nontemporal
+// NT:         return
+func.func @dynamic_rows_unaligned(%v: vector<16xf32>, %rows: index, %n: index, %j: index) -> (memref<?x?xf32>, memref<8x4001xf32>) {
+  %c0 = arith.constant 0 : index
+  %out = memref.alloc(%rows, %n) {alignment = 64 : i64} : memref<?x?xf32>
+  scf.forall (%r) in (%rows) {
+    %row = memref.subview %out[%r, 0] [1, %n] [1, 1] : memref<?x?xf32> to memref<1x?xf32, strided<[?, 1], offset: ?>>
+    vector.store %v, %row[%c0, %j] : memref<1x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
+  }
+  %odd = memref.alloc() {alignment = 64 : i64} : memref<8x4001xf32>
+  %forgot = memref.cast %odd : memref<8x4001xf32> to memref<8x4001xf32, strided<[?, 1]>>
+  scf.forall (%r) in (8) {
+    %row = memref.subview %forgot[%r, 0] [1, 4001] [1, 1] : memref<8x4001xf32, strided<[?, 1]>> to memref<1x4001xf32, strided<[?, 1], offset: ?>>
+    vector.store %v, %row[%c0, %c0] : memref<1x4001xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
+  }
+  return %out, %odd : memref<?x?xf32>, memref<8x4001xf32>
 }

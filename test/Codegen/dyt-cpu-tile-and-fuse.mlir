@@ -1,4 +1,5 @@
 // RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512}),cse)" | FileCheck %s
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512 peel-partial-tiles=false}),cse)" | FileCheck %s --check-prefix=NOPEEL
 
 // LayerNorm: one scf.forall iteration per row, with both reductions, the
 // row statistics and the normalisation fused inside it. Each inner loop
@@ -6,22 +7,51 @@
 // 64-wide tile and is reduced once after its loop (a partial reduction).
 // Tile-and-fuse copies the mean's sum into both of its consumers; CSE
 // merges the copies, leaving two passes over the row before the third.
+// 64 does not divide 1000: each loop runs its 15 whole tiles (to 960), and
+// the last 40 columns are peeled off into a tile of their own, which adds
+// into the first 40 lanes of the accumulator before the reduction.
 // CHECK-LABEL: func @layer_norm_rows
-// CHECK:         %[[C64:.*]] = arith.constant 64 : index
+// CHECK-DAG:     %[[C64:.*]] = arith.constant 64 : index
+// CHECK-DAG:     %[[C960:.*]] = arith.constant 960 : index
 // CHECK-NOT:     linalg.generic
 // CHECK:         scf.forall (%{{.*}}) in (32)
-// CHECK:           %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x64xf32>)
-// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
-// CHECK:           linalg.reduce ins(%[[SUM]] : tensor<1x64xf32>)
-// CHECK:           %[[SQ:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x64xf32>)
-// CHECK:           linalg.reduce ins(%[[SQ]] : tensor<1x64xf32>)
+// CHECK:           %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %[[C960]] step %[[C64]] {{.*}} -> (tensor<1x64xf32>)
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%{{.*}} : tensor<1x64xf32>)
+// CHECK:           %[[LANES:.*]] = tensor.extract_slice %[[SUM]][0, 0] [1, 40]
+// CHECK:           %[[TAIL:.*]] = tensor.extract_slice %{{.*}}[0, 960] [1, 40]
+// CHECK:           %[[PART:.*]] = linalg.generic {{.*}} ins(%[[TAIL]] : tensor<1x40xf32>) outs(%[[LANES]] : tensor<1x40xf32>)
+// CHECK:           %[[ALL:.*]] = tensor.insert_slice %[[PART]] into %[[SUM]][0, 0] [1, 40]
+// CHECK:           linalg.reduce ins(%[[ALL]] : tensor<1x64xf32>)
+// CHECK:           %[[SQ:.*]] = scf.for %{{.*}} = %{{.*}} to %[[C960]] step %[[C64]] {{.*}} -> (tensor<1x64xf32>)
+// CHECK:           %[[SQLANES:.*]] = tensor.extract_slice %[[SQ]][0, 0] [1, 40]
+// CHECK:           %[[SQPART:.*]] = linalg.generic {{.*}} outs(%[[SQLANES]] : tensor<1x40xf32>)
+// CHECK:           %[[SQALL:.*]] = tensor.insert_slice %[[SQPART]] into %[[SQ]][0, 0] [1, 40]
+// CHECK:           linalg.reduce ins(%[[SQALL]] : tensor<1x64xf32>)
 // CHECK:           math.rsqrt
 // CHECK-NOT:       linalg.reduce
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x1000xf32>)
-// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK:           %[[OUT:.*]] = scf.for %{{.*}} = %{{.*}} to %[[C960]] step %[[C64]] {{.*}} -> (tensor<1x1000xf32>)
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%{{.*}} : tensor<1x64xf32>,
+// CHECK:           %[[LAST:.*]] = linalg.generic {{.*}} ins(%[[TAIL]], {{.*}} : tensor<1x40xf32>,
+// CHECK:           tensor.insert_slice %[[LAST]] into %[[OUT]][0, 960] [1, 40]
 // CHECK:           scf.forall.in_parallel
 // CHECK-NOT:     linalg.generic
 // CHECK:         return
+// Without peeling, each loop runs to 1000 and its last tile is partial.
+// NOPEEL-LABEL: func @layer_norm_rows
+// NOPEEL:         %[[C64:.*]] = arith.constant 64 : index
+// NOPEEL-NOT:     linalg.generic
+// NOPEEL:         scf.forall (%{{.*}}) in (32)
+// NOPEEL:           %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x64xf32>)
+// NOPEEL:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%{{.*}} : tensor<1x?xf32>)
+// NOPEEL:           linalg.reduce ins(%[[SUM]] : tensor<1x64xf32>)
+// NOPEEL:           %[[SQ:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x64xf32>)
+// NOPEEL:           linalg.reduce ins(%[[SQ]] : tensor<1x64xf32>)
+// NOPEEL:           math.rsqrt
+// NOPEEL-NOT:       linalg.reduce
+// NOPEEL:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]] {{.*}} -> (tensor<1x1000xf32>)
+// NOPEEL:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// NOPEEL-NOT:       linalg.generic
+// NOPEEL:           scf.forall.in_parallel
 func.func @layer_norm_rows(%x: tensor<32x1000xf32>, %g: tensor<1000xf32>, %b: tensor<1000xf32>) -> tensor<32x1000xf32> {
   %y = dyt.layer_norm %x gamma(%g : tensor<1000xf32>) beta(%b : tensor<1000xf32>) : tensor<32x1000xf32> -> tensor<32x1000xf32>
   return %y : tensor<32x1000xf32>
@@ -289,7 +319,10 @@ func.func @broadcast_producer_not_fused(%x: tensor<8x768xf32>, %g: tensor<768xf3
 // CHECK-SAME:    (%[[X:.*]]: tensor<?x?xbf16>, %[[G:.*]]: tensor<?xbf16>)
 // CHECK:         %[[N:.*]] = tensor.dim %[[G]], %{{.*}} : tensor<?xbf16>
 // CHECK:         tensor.empty(%[[N]]) : tensor<?xf32>
-// CHECK:         %[[GW:.*]] = scf.for {{.*}} -> (tensor<?xf32>)
+// CHECK:         %[[SPLIT:.*]] = affine.apply #{{.*}}()[%[[N]]]
+// CHECK:         %[[WHOLE:.*]] = scf.for %{{.*}} = %{{.*}} to %[[SPLIT]] step {{.*}} -> (tensor<?xf32>)
+// CHECK:           arith.extf %{{.*}} : bf16 to f32
+// CHECK:         %[[GW:.*]] = scf.for %{{.*}} = %[[SPLIT]] to %[[N]] step {{.*}} iter_args(%{{.*}} = %[[WHOLE]]) -> (tensor<?xf32>)
 // CHECK:           arith.extf %{{.*}} : bf16 to f32
 // CHECK:         scf.forall
 // CHECK:           tensor.extract_slice %[[GW]]

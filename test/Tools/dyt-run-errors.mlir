@@ -12,6 +12,12 @@
 // RUN: not dyt-run %s -e norm --input %t/missing.npy --input %t/g.npy 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not dyt-run %s -e nope --random 2>&1 | FileCheck %s --check-prefix=NOFUNC
 // RUN: not dyt-run %s -e dynamic --random 2>&1 | FileCheck %s --check-prefix=RANDOM
+// RUN: not dyt-run %s -e dynnorm --random --random-dims=3,37 2>&1 | FileCheck %s --check-prefix=DIMSFEW
+// RUN: not dyt-run %s -e dynnorm --random --random-dims=3,37,37,5 2>&1 | FileCheck %s --check-prefix=DIMSMANY
+// RUN: not dyt-run %s -e dynnorm --random --random-dims=3,-37,37 2>&1 | FileCheck %s --check-prefix=DIMSNEG
+// RUN: not dyt-run %s -e dynnorm --random-dims=3,37,37 2>&1 | FileCheck %s --check-prefix=DIMSALONE
+// RUN: dyt-run %s -e dynnorm --random --random-dims=3,37,37 --check --output %t/dyn.npy | FileCheck %s --check-prefix=DIMSGOOD
+// RUN: %python -c "import numpy as np; y = np.load('%t/dyn.npy'); print('loaded', y.shape)" | FileCheck %s --check-prefix=DIMSLOAD
 // RUN: not dyt-run %s -e norm --random --output %t/a.npy --output %t/b.npy 2>&1 | FileCheck %s --check-prefix=OUTS
 // RUN: not dyt-run %s -e norm --input %t/wrongshape.npy --input %t/g.npy --output %t/out.npy
 // RUN: not test -e %t/out.npy
@@ -59,7 +65,13 @@
 // FORTRAN: Fortran-order arrays are not supported
 // MISSING: cannot open '{{.*}}missing.npy'
 // NOFUNC: dyt-run: error: no function @nope with a body in the module
-// RANDOM: dyt-run: error: --random needs static shapes: argument #0 is tensor<?x8xf32>
+// RANDOM: dyt-run: error: --random needs static shapes: argument #0 is tensor<?x8xf32> (pass --random-dims or --input files){{$}}
+// DIMSFEW: dyt-run: error: --random-dims gives 2 sizes, but the arguments of @dynnorm have 3 dynamic dims{{$}}
+// DIMSMANY: dyt-run: error: --random-dims gives 4 sizes, but the arguments of @dynnorm have 3 dynamic dims{{$}}
+// DIMSNEG: dyt-run: error: --random dynamic dim of argument #0 (tensor<?x?xf32>) given the negative size -37{{$}}
+// DIMSALONE: dyt-run: error: --random-dims needs --random
+// DIMSGOOD: check: result #0: 111 elements
+// DIMSLOAD: loaded (3, 37)
 // OUTS: dyt-run: error: @norm returns 1 results, got 2 --output files
 // WRITE: dyt-run: error: result #0: cannot create
 // HUGEHEADER: argument #0 ('{{.*}}hugeheader.npy'): '{{.*}}' is not a usable .npy file: header of 2147483647 bytes (more than 65536)

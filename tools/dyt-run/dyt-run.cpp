@@ -1,7 +1,8 @@
 //===- dyt-run.cpp - JIT-run a function of an MLIR file on numpy data ------===//
 //
 //   dyt-run FILE.mlir -e FUNC [--input A.npy]... [--output OUT.npy]...
-//           [--random [--seed N]] [--bench N] [--threads N] [--json]
+//           [--random [--random-dims N,...] [--seed N]] [--bench N]
+//           [--threads N] [--json]
 //           [--check] [--pipeline=...] [--device cpu|gpu]
 //
 // Compiles FUNC with dyt-cpu-pipeline (or --pipeline), runs it in-process on
@@ -71,7 +72,14 @@ static cl::list<std::string>
             cl::value_desc("OUT.npy"));
 static cl::opt<bool> randomInputs("random", cl::cat(runCategory),
                             cl::desc("Seeded random inputs from the "
-                                     "signature (static shapes only)"));
+                                     "signature (dynamic dims: "
+                                     "--random-dims)"));
+static cl::list<int64_t> randomDims(
+    "random-dims", cl::cat(runCategory), cl::CommaSeparated,
+    cl::desc("With --random: the sizes of the arguments' dynamic dims, in "
+             "order (e.g. 8192,4096,4096 for (tensor<?x?xf32>, "
+             "tensor<?xf32>))"),
+    cl::value_desc("N,..."));
 static cl::opt<unsigned> seed("seed", cl::cat(runCategory), cl::desc("Seed for --random"),
                               cl::init(0));
 static cl::opt<unsigned> bench("bench", cl::cat(runCategory),
@@ -422,6 +430,8 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "dyt-run: JIT-run a function on numpy data\n");
+  if (!randomDims.empty() && !randomInputs)
+    fail("--random-dims needs --random");
   if (!benchAgainst.empty() && (!bench || !randomInputs))
     fail("--bench-against needs --bench and --random (the other function "
          "gets its own seeded random inputs)");
@@ -492,13 +502,25 @@ int main(int argc, char **argv) {
                               "@" + entry + " (random arguments and results)",
                               memoryError))
       fail(memoryError);
+    size_t dynamicDims = 0;
+    for (const ValueSpec &spec : argSpecs)
+      if (spec.isTensor)
+        dynamicDims += llvm::count_if(spec.shape, ShapedType::isDynamic);
+    if (!randomDims.empty() && randomDims.size() != dynamicDims)
+      fail("--random-dims gives " + std::to_string(randomDims.size()) +
+           " sizes, but the arguments of @" + entry + " have " +
+           std::to_string(dynamicDims) + " dynamic dims");
     std::mt19937_64 rng(seed);
+    SmallVector<int64_t> dimSizes(randomDims.begin(), randomDims.end());
+    ArrayRef<int64_t> dims = dimSizes;
     for (auto [i, spec] : llvm::enumerate(argSpecs)) {
       std::string error;
       FailureOr<HostValue> value = randomHostValue(
-          spec, rng, "argument #" + std::to_string(i), error);
+          spec, rng, "argument #" + std::to_string(i), error, dims);
       if (failed(value))
-        fail("--random " + error + " (pass --input files instead)");
+        fail("--random " + error +
+             (randomDims.empty() ? " (pass --random-dims or --input files)"
+                                 : ""));
       args.push_back(std::move(*value));
     }
   } else {

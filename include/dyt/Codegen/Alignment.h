@@ -34,9 +34,18 @@ constexpr uint64_t kAnyDivisor = uint64_t(1) << 62;
 /// of `memref[indices]` provably has: the alignment of the allocation it
 /// views (memref.alloc/alloca's `alignment`, else the element size), the
 /// offsets of the subviews in between and the divisibility of the indices,
-/// scaled by the (static) strides. The element size when nothing better is
-/// known.
-uint64_t inferAccessAlignment(Value memref, ValueRange indices, uint64_t cap);
+/// scaled by the strides. The element size when nothing better is known.
+/// A dynamic stride counts as a multiple of `dynamicStrideDivisor` (in
+/// elements): with 1 only the divisors of the indices and offsets it
+/// scales count; a caller that checks at run time that the strides are
+/// multiples of some D may pass D.
+uint64_t inferAccessAlignment(Value memref, ValueRange indices, uint64_t cap,
+                              uint64_t dynamicStrideDivisor = 1);
+
+/// The byte alignment of the allocation `memref` views, as
+/// inferAccessAlignment assumes it: an allocation's `alignment`, else the
+/// element size.
+uint64_t inferBaseAlignment(Value memref);
 
 } // namespace dyt
 } // namespace mlir

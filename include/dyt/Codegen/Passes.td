@@ -39,7 +39,13 @@ def DytCpuTileAndFusePass
        repacked at compile time.
     2. Inside those loops, every non-contraction linalg op is tiled along its
        innermost loop by `unroll` native vectors (1 on the others), and every
-       contraction along its K dims by 1, in `scf.for` loops.
+       contraction along its K dims by 1, in `scf.for` loops. Where the
+       tile size may not divide the trip count (a dynamic width, or a static
+       one like 4001), the last, partial tile is peeled into a loop of its
+       own (`peel-partial-tiles`): the main loop's tiles then have static sizes and
+       vectorize without masks, and only the remainder needs them. Without
+       peeling every tile of the row has a size of `min(tile, n - i)` and
+       every load and store is masked.
 
     Afterwards every linalg op has an iteration space with small constant
     upper bounds, which `dyt-cpu-vectorize` turns into (masked) vector ops.
@@ -62,6 +68,9 @@ def DytCpuTileAndFusePass
            "target's vector registers hold, at most 8)">,
     Option<"matmulVectorsN", "matmul-vectors-n", "unsigned", /*default=*/"2",
            "Native vectors along N in a contraction's register tile">,
+    Option<"peelPartialTiles", "peel-partial-tiles", "bool", /*default=*/"true",
+           "Peel the last, partial tile off each step-2 loop whose tile "
+           "size may not divide its trip count">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -207,7 +216,17 @@ def DytCpuLowerVectorsPass
     once and not read back by it, so streaming it past the caches saves the
     read-for-ownership of every line (a third of the memory traffic of an
     elementwise kernel). Stores into intermediate buffers, which the function
-    reads again, are left alone.
+    reads again, are left alone, and so are stores that cannot be proven
+    16-byte aligned although the allocation's alignment and the strides are
+    known (rows of an odd static width such as 4001 f32): x86 streams only aligned
+    vectors, and the 8-byte `movnti` stores LLVM makes of the others are
+    slower than cached stores. Where only dynamic strides stand in the way
+    (rows of a dynamic width in an aligned allocation), the op of the
+    function body that holds the stores (the row loop nest) is versioned:
+    `scf.if` every dynamic stride of the allocation is a multiple of a
+    64-byte line, a copy whose stores stream with the alignment that then
+    holds, else the original with cached stores. A buffer of unknown
+    alignment (a function argument) streams without an alignment.
   }];
   let options = [
     Option<"nontemporalResultStores", "nontemporal-result-stores", "bool",

@@ -20,12 +20,24 @@ namespace dyt {
 void storeFloat(HostElementType type, float f, char *out);
 
 /// A value of `spec` with floats uniform in [-2, 2] and integers in
-/// [-10, 10]. Fails on a dynamic dim, setting `error` to "needs static
-/// shapes: <what> is <type>" for the caller to prefix with its option.
+/// [-10, 10]. Its dynamic dims take their sizes from the front of
+/// `dynamicDims`, which it advances past them. Fails when `dynamicDims`
+/// runs out (none given: "needs static shapes: <what> is <type>"), or on a
+/// negative size, setting `error` for the caller to prefix with its option.
 FailureOr<HostValue> randomHostValue(const ValueSpec &spec,
                                      std::mt19937_64 &rng,
                                      const std::string &what,
-                                     std::string &error);
+                                     std::string &error,
+                                     ArrayRef<int64_t> &dynamicDims);
+
+/// randomHostValue for a `spec` of static shape.
+inline FailureOr<HostValue> randomHostValue(const ValueSpec &spec,
+                                            std::mt19937_64 &rng,
+                                            const std::string &what,
+                                            std::string &error) {
+  ArrayRef<int64_t> none;
+  return randomHostValue(spec, rng, what, error, none);
+}
 
 } // namespace dyt
 } // namespace mlir

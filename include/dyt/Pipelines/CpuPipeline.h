@@ -48,6 +48,12 @@ struct DytCpuPipelineOptions
                      "turn off when the caller reads the results right away "
                      "and they fit in cache)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> peelPartialTiles{
+      *this, "peel-partial-tiles",
+      llvm::cl::desc("Peel the last, partial vector tile off each row loop "
+                     "(widths the tile does not divide): the rest then run "
+                     "without masks"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("Software prefetches this many bytes ahead of the "
