@@ -109,6 +109,9 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   // A reduction's accumulator: read and written once per loop, not per step.
   pm.addPass(createLoopInvariantSubsetHoistingPass());
+  // A peeled tile's update of an accumulator's first lanes stays in
+  // registers too (no buffer per row).
+  pm.addNestedPass<func::FuncOp>(createDytForwardPartialTransfersPass());
   // Row statistics written to a one-element tensor and read straight back
   // fold to the value: no buffer, no allocation per row.
   pm.addPass(createCanonicalizerPass());

@@ -128,3 +128,18 @@ func.func @shared_gamma(%x: tensor<64x4096xbf16>, %y: tensor<64x4096xbf16>, %a: 
   %2 = dyt.dyt %y alpha(%a : f32) gamma(%g : tensor<4096xbf16>) beta(%b : tensor<4096xbf16>) : tensor<64x4096xbf16> -> tensor<64x4096xbf16>
   return %1, %2 : tensor<64x4096xbf16>, tensor<64x4096xbf16>
 }
+
+// A norm of a width the 64-lane tile does not divide (1000 = 15 * 64 + 40):
+// the peeled last tile of each row sum updates the accumulator's first 40
+// lanes in registers (dyt-forward-partial-transfers), so the only
+// allocation is the result's, before the row loop.
+// FAST-LABEL: llvm.func @rms_norm_odd_width
+// FAST:         llvm.call @malloc
+// FAST-NOT:     llvm.call @malloc
+// FAST:         llvm.intr.vector.reduce.fadd
+// FAST-NOT:     llvm.call @malloc
+// FAST:         llvm.return
+func.func @rms_norm_odd_width(%x: tensor<8x1000xf32>, %g: tensor<1000xf32>) -> tensor<8x1000xf32> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<1000xf32>) : tensor<8x1000xf32> -> tensor<8x1000xf32>
+  return %y : tensor<8x1000xf32>
+}

@@ -106,6 +106,32 @@ def DytCpuVectorizePass
   ];
 }
 
+def DytForwardPartialTransfersPass
+    : InterfacePass<"dyt-forward-partial-transfers",
+                    "::mlir::FunctionOpInterface"> {
+  let summary = "Forward vectors through transfers of different sizes at "
+                "one position of a tensor";
+  let description = [{
+    On tensors, where a `vector.transfer_read` reads at the same indices a
+    `vector.transfer_write` wrote (identity maps, no masks, all in bounds):
+    - a read no larger than the written vector in every dim is the leading
+      part of that vector: `vector.extract_strided_slice`;
+    - a read at least as large in every dim is the tensor's value under
+      the write with the written vector laid over its start:
+      `vector.insert_strided_slice` into a read of the tensor the write
+      wrote into.
+    Upstream folds such pairs only when the two vector types are equal.
+
+    Why: the peeled last tile of a row sum (`dyt-cpu-tile-and-fuse`) adds
+    into the first lanes of the 64-lane accumulator. That is a write of the
+    accumulator vector into a tensor, a smaller read and write of its first
+    lanes, and a full read for the final reduction. Left as transfers, the
+    tensor needs a buffer: an allocation and a round trip through memory for
+    every row. Forwarded, all of it stays in registers.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect"];
+}
+
 def DytApproximateTanhPass : Pass<"dyt-approximate-tanh"> {
   let summary = "Replace math.tanh with a vectorizable rational approximation";
   let description = [{
