@@ -62,43 +62,37 @@ Extent compare(VectorType read, VectorType written) {
   return le ? Extent::Smaller : ge ? Extent::Larger : Extent::Other;
 }
 
-/// read(write(v, t, I), I) with the read smaller: the leading part of v.
-struct ReadPrefixOfWrite : OpRewritePattern<vector::TransferReadOp> {
+/// read(write(v, t, I), I) with the read smaller: the leading part of v;
+/// with the read larger: read(t, I) with v laid over its start (that read
+/// of t then meets whatever wrote t, often a write of a vector of its own
+/// size, which upstream forwards).
+struct ForwardPartialTransfer : OpRewritePattern<vector::TransferReadOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(vector::TransferReadOp read,
                                 PatternRewriter &rewriter) const override {
     vector::TransferWriteOp write = matchWriteAtSameIndices(read);
-    if (!write || compare(read.getVectorType(), write.getVectorType()) !=
-                      Extent::Smaller)
+    if (!write)
       return failure();
-    int64_t rank = read.getVectorType().getRank();
-    rewriter.replaceOpWithNewOp<vector::ExtractStridedSliceOp>(
-        read, write.getVector(), SmallVector<int64_t>(rank, 0),
-        read.getVectorType().getShape(), SmallVector<int64_t>(rank, 1));
-    return success();
-  }
-};
-
-/// read(write(v, t, I), I) with the read larger: read(t, I) with v laid over
-/// its start. Its read of t then meets whatever wrote t, often a write of a
-/// vector of its own size, which upstream forwards.
-struct ReadOverSmallerWrite : OpRewritePattern<vector::TransferReadOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(vector::TransferReadOp read,
-                                PatternRewriter &rewriter) const override {
-    vector::TransferWriteOp write = matchWriteAtSameIndices(read);
-    if (!write || compare(read.getVectorType(), write.getVectorType()) !=
-                      Extent::Larger)
+    VectorType type = read.getVectorType();
+    SmallVector<int64_t> zeros(type.getRank(), 0), ones(type.getRank(), 1);
+    switch (compare(type, write.getVectorType())) {
+    case Extent::Smaller:
+      rewriter.replaceOpWithNewOp<vector::ExtractStridedSliceOp>(
+          read, write.getVector(), zeros, type.getShape(), ones);
+      return success();
+    case Extent::Larger: {
+      auto under = vector::TransferReadOp::create(
+          rewriter, read.getLoc(), type, write.getBase(), read.getIndices(),
+          read.getPermutationMapAttr(), read.getPadding(), /*mask=*/Value(),
+          read.getInBoundsAttr());
+      rewriter.replaceOpWithNewOp<vector::InsertStridedSliceOp>(
+          read, write.getVector(), under, zeros, ones);
+      return success();
+    }
+    case Extent::Other:
       return failure();
-    auto under = vector::TransferReadOp::create(
-        rewriter, read.getLoc(), read.getVectorType(), write.getBase(),
-        read.getIndices(), read.getPermutationMapAttr(), read.getPadding(),
-        /*mask=*/Value(), read.getInBoundsAttr());
-    int64_t rank = read.getVectorType().getRank();
-    rewriter.replaceOpWithNewOp<vector::InsertStridedSliceOp>(
-        read, write.getVector(), under, SmallVector<int64_t>(rank, 0),
-        SmallVector<int64_t>(rank, 1));
-    return success();
+    }
+    llvm_unreachable("every extent is handled");
   }
 };
 
@@ -107,7 +101,7 @@ struct DytForwardPartialTransfersPass
           DytForwardPartialTransfersPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ReadPrefixOfWrite, ReadOverSmallerWrite>(&getContext());
+    patterns.add<ForwardPartialTransfer>(&getContext());
     // The full-size pairs these leave behind.
     vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                         &getContext());
