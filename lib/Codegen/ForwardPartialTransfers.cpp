@@ -24,11 +24,12 @@ using namespace mlir;
 
 namespace {
 
-/// Whether `op` moves a vector of the tensor's rank to or from the tensor at
-/// its indices as they are: identity map, no mask, every dim in bounds.
+/// Whether `op` moves a fixed-length vector of the tensor's rank to or from
+/// the tensor at its indices as they are: identity map, no mask, every dim
+/// in bounds. (Scalable sizes cannot be compared at compile time.)
 bool isPlainTensorTransfer(VectorTransferOpInterface op) {
   auto tensor = dyn_cast<RankedTensorType>(op.getShapedType());
-  return tensor && !op.getMask() &&
+  return tensor && !op.getMask() && !op.getVectorType().isScalable() &&
          op.getVectorType().getRank() == tensor.getRank() &&
          op.getPermutationMap().isIdentity() &&
          llvm::all_of(llvm::seq<unsigned>(0, op.getVectorType().getRank()),
@@ -81,6 +82,10 @@ struct ForwardPartialTransfer : OpRewritePattern<vector::TransferReadOp> {
           read, write.getVector(), zeros, type.getShape(), ones);
       return success();
     case Extent::Larger: {
+      // Reading t after a write into it that something else still uses
+      // would make bufferization copy t.
+      if (!write->hasOneUse())
+        return failure();
       auto under = vector::TransferReadOp::create(
           rewriter, read.getLoc(), type, write.getBase(), read.getIndices(),
           read.getPermutationMapAttr(), read.getPadding(), /*mask=*/Value(),

@@ -113,13 +113,16 @@ def DytForwardPartialTransfersPass
                 "one position of a tensor";
   let description = [{
     On tensors, where a `vector.transfer_read` reads at the same indices a
-    `vector.transfer_write` wrote (identity maps, no masks, all in bounds):
+    `vector.transfer_write` wrote (fixed-length vectors of the tensor's rank,
+    identity maps, no masks, all in bounds):
     - a read no larger than the written vector in every dim is the leading
       part of that vector: `vector.extract_strided_slice`;
     - a read at least as large in every dim is the tensor's value under
       the write with the written vector laid over its start:
       `vector.insert_strided_slice` into a read of the tensor the write
-      wrote into.
+      wrote into (only where the read is the write's one use: a read of
+      that tensor after a write into it that is still used elsewhere would
+      make bufferization copy it).
     Upstream folds such pairs only when the two vector types are equal.
 
     Why: the peeled last tile of a row sum (`dyt-cpu-tile-and-fuse`) adds
