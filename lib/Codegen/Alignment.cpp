@@ -1,6 +1,7 @@
 //===- Alignment.cpp - Provable alignment of memref accesses ---------------===//
 
 #include "dyt/Codegen/Alignment.h"
+#include "dyt/Codegen/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -40,11 +41,6 @@ uint64_t strideTerm(uint64_t indexDivisor, int64_t stride,
   if (ShapedType::isDynamic(stride))
     return mulDivisors(indexDivisor, dynamicStrideDivisor);
   return mulDivisors(indexDivisor, std::abs(stride));
-}
-
-/// The size in bytes of `type`'s elements (at least 1).
-uint64_t elementBytes(MemRefType type) {
-  return std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
 }
 
 /// A divisor of a static or dynamic size, offset or bound.
@@ -113,7 +109,7 @@ struct ViewAlignment {
 
 ViewAlignment getViewAlignment(Value memref, uint64_t dynamicStrideDivisor) {
   auto type = cast<MemRefType>(memref.getType());
-  uint64_t bytes = elementBytes(type);
+  uint64_t bytes = uint64_t(getElementBytes(type));
   Operation *def = memref.getDefiningOp();
   if (auto alloc = dyn_cast_if_present<memref::AllocOp>(def))
     return {kAnyDivisor, alloc.getAlignment().value_or(bytes)};
@@ -156,7 +152,7 @@ uint64_t mlir::dyt::inferAccessAlignment(Value memref, ValueRange indices,
                                          uint64_t cap,
                                          uint64_t dynamicStrideDivisor) {
   auto type = cast<MemRefType>(memref.getType());
-  uint64_t element = elementBytes(type);
+  uint64_t element = uint64_t(getElementBytes(type));
   ViewAlignment view = getViewAlignment(memref, dynamicStrideDivisor);
   SmallVector<int64_t> strides;
   int64_t offset;

@@ -108,13 +108,13 @@ bool hasStaticStrides(MemRefType type) {
 /// Elements per 64-byte line: the multiple the run-time check asks of the
 /// dynamic strides, so that every row starts on a line.
 uint64_t elementsPerLine(MemRefType type) {
-  uint64_t bytes = std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
-  return std::max<uint64_t>(1, dyt::kCacheLineBytes / bytes);
+  return std::max<int64_t>(1,
+                           dyt::kCacheLineBytes / dyt::getElementBytes(type));
 }
 
 void setStreaming(vector::StoreOp store, uint64_t alignment) {
   store.setNontemporal(true);
-  if (alignment > store.getMemRefType().getElementTypeBitWidth() / 8)
+  if (alignment > uint64_t(dyt::getElementBytes(store.getMemRefType())))
     store.setAlignment(alignment);
 }
 

@@ -308,10 +308,6 @@ FlatView createFlatView(Value root) {
   return view;
 }
 
-int64_t getElementBytes(Type type) {
-  return std::max<int64_t>(1, getElementTypeOrSelf(type).getIntOrFloatBitWidth() / 8);
-}
-
 void prefetchAhead(const Stream &stream, const FlatView &view,
                    int64_t distanceBytes) {
   OpBuilder b(stream.load);
@@ -321,7 +317,7 @@ void prefetchAhead(const Stream &stream, const FlatView &view,
   for (auto [index, size] :
        llvm::zip(ArrayRef(indices).drop_front(), ArrayRef(view.sizes).drop_front()))
     linear = ib.add(ib.mul(linear, size), index);
-  int64_t elementBytes = getElementBytes(stream.type);
+  int64_t elementBytes = dyt::getElementBytes(stream.type);
   int64_t loadBytes = stream.type.getNumElements() * elementBytes;
   for (int64_t offset = 0; offset < loadBytes; offset += dyt::kCacheLineBytes) {
     Value ahead = ib.value(ib.add(
@@ -346,7 +342,7 @@ std::optional<int64_t> staticBytes(Value root, bool innermostOnly) {
     shape = shape.take_back();
   if (ShapedType::isDynamicShape(shape))
     return std::nullopt;
-  return ShapedType::getNumElements(shape) * getElementBytes(type);
+  return ShapedType::getNumElements(shape) * dyt::getElementBytes(type);
 }
 
 struct DytCpuPrefetchPass

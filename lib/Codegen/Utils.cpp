@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
@@ -45,6 +46,11 @@ bool mlir::dyt::hostHasBf16Conversion() {
   // AArch64's bfcvt (FEAT_BF16). x86's vcvtneps2bf16 is left off, see
   // getHostFeaturesToDisable().
   return llvm::sys::getHostCPUFeatures().lookup("bf16");
+}
+
+int64_t mlir::dyt::getElementBytes(Type type) {
+  return std::max<int64_t>(
+      1, getElementTypeOrSelf(type).getIntOrFloatBitWidth() / 8);
 }
 
 unsigned mlir::dyt::f32LanesPerVector(unsigned vectorBits) {

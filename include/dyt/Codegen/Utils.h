@@ -29,6 +29,10 @@ FrozenRewritePatternSet getCanonicalizationPatterns(MLIRContext *context);
 /// streaming store's alignment, and the unit of a prefetch.
 constexpr int64_t kCacheLineBytes = 64;
 
+/// Bytes of one element of `type` (a shaped type's element type, or the
+/// type itself; at least 1, for i1).
+int64_t getElementBytes(Type type);
+
 /// f32 lanes of a vector register of `vectorBits` bits (0: the host's).
 unsigned f32LanesPerVector(unsigned vectorBits);
 
