@@ -41,9 +41,13 @@ namespace {
 /// The least alignment at which x86 streams a vector (movntps of 16 bytes).
 constexpr uint64_t kMinStreamingAlignment = 16;
 
-/// Between the analysis and the versioning: the alignment a store that
-/// streams under the run-time check will have there.
-constexpr llvm::StringLiteral kCheckedAlignment = "dyt.checked_alignment";
+/// An op of the function body to version: the allocations whose strides
+/// the check is on, and the stores that stream in the checked copy, with
+/// the alignment they have there.
+struct CheckedStreams {
+  llvm::SetVector<memref::AllocOp> roots;
+  SmallVector<std::pair<vector::StoreOp, uint64_t>> stores;
+};
 
 /// The buffer a memref value views, through subviews, casts and the like.
 Value viewRoot(Value memref) {
@@ -118,9 +122,9 @@ void setStreaming(vector::StoreOp store, uint64_t alignment) {
     store.setAlignment(alignment);
 }
 
-/// The run-time condition under which the stores into `roots` that carry
-/// kCheckedAlignment have it: every dynamic stride of each root is a
-/// multiple of a line.
+/// The run-time condition under which checked stores into `roots` have
+/// their alignment: every dynamic stride of each root is a multiple of a
+/// line.
 Value buildStrideCheck(OpBuilder &builder, Location loc,
                        ArrayRef<memref::AllocOp> roots) {
   Value all = arith::ConstantIntOp::create(builder, loc, 1, 1);
@@ -148,10 +152,10 @@ Value buildStrideCheck(OpBuilder &builder, Location loc,
 
 /// Replaces `op` by `scf.if cond { clone of op, its checked stores
 /// streaming } else { op }`.
-void versionOnStrides(Operation *op, ArrayRef<memref::AllocOp> roots) {
+void versionOnStrides(Operation *op, const CheckedStreams &streams) {
   OpBuilder builder(op);
   Location loc = op->getLoc();
-  Value cond = buildStrideCheck(builder, loc, roots);
+  Value cond = buildStrideCheck(builder, loc, streams.roots.getArrayRef());
   auto ifOp = scf::IfOp::create(builder, loc, op->getResultTypes(), cond,
                                 /*withElseRegion=*/true);
   for (auto [result, replacement] :
@@ -159,7 +163,8 @@ void versionOnStrides(Operation *op, ArrayRef<memref::AllocOp> roots) {
     result.replaceAllUsesWith(replacement);
   Block *thenBlock = ifOp.thenBlock(), *elseBlock = ifOp.elseBlock();
   builder.setInsertionPointToStart(thenBlock);
-  Operation *checked = builder.clone(*op);
+  IRMapping mapping;
+  Operation *checked = builder.clone(*op, mapping);
   op->moveBefore(elseBlock, elseBlock->begin());
   // scf.if has built yields only if it has no results.
   if (op->getNumResults()) {
@@ -169,13 +174,9 @@ void versionOnStrides(Operation *op, ArrayRef<memref::AllocOp> roots) {
     scf::YieldOp::create(builder, loc, op->getResults());
   }
 
-  checked->walk([](vector::StoreOp store) {
-    if (auto alignment = store->getAttrOfType<IntegerAttr>(kCheckedAlignment))
-      setStreaming(store, alignment.getInt());
-  });
-  ifOp->walk([](vector::StoreOp store) {
-    store->removeAttr(kCheckedAlignment);
-  });
+  for (auto [store, alignment] : streams.stores)
+    setStreaming(cast<vector::StoreOp>(mapping.lookup(store.getOperation())),
+                 alignment);
 }
 
 } // namespace
@@ -199,7 +200,7 @@ void mlir::dyt::markResultStoresNontemporal(FunctionOpInterface func) {
   });
   // The ops of the function's body that hold stores to stream under the
   // check, with the buffers the check is on.
-  llvm::MapVector<Operation *, llvm::SetVector<memref::AllocOp>> toVersion;
+  llvm::MapVector<Operation *, CheckedStreams> toVersion;
   Block &body = func.getFunctionBody().front();
   func.walk([&](vector::StoreOp store) {
     Value root = viewRoot(store.getBase());
@@ -230,11 +231,10 @@ void mlir::dyt::markResultStoresNontemporal(FunctionOpInterface func) {
         elementsPerLine(alloc.getType()));
     if (checked < kMinStreamingAlignment)
       return;
-    store->setAttr(kCheckedAlignment,
-                   IntegerAttr::get(IntegerType::get(store.getContext(), 64),
-                                    checked));
-    toVersion[top].insert(alloc);
+    CheckedStreams &streams = toVersion[top];
+    streams.roots.insert(alloc);
+    streams.stores.emplace_back(store, checked);
   });
-  for (auto &[op, roots] : toVersion)
-    versionOnStrides(op, roots.getArrayRef());
+  for (auto &[op, streams] : toVersion)
+    versionOnStrides(op, streams);
 }
