@@ -27,6 +27,7 @@ also cpu_norms.json and (if matplotlib is there) a plot.
   python3 bench/cpu_norms.py [--build build] [--iterations 20] [--quick]
                              [--rounds 3] [--out bench/results]
                              [--baseline-pipeline PIPELINE] [--shapes 8192x4001]
+                             [--baseline-dyt-run PATH]
                              [--dynamic]
   .venv/bin/python bench/cpu_norms.py --replot bench/results/cpu_norms.json
 """
@@ -230,6 +231,10 @@ def main():
                         "(an A/B of a pipeline option, e.g. "
                         "'dyt-cpu-pipeline{prefetch-distance=0}'): column "
                         "'vs baseline', its time over ours")
+    p.add_argument("--baseline-dyt-run", default=None, metavar="PATH",
+                   help="also run PATH, the dyt-run of another build (e.g. a "
+                        "copy from before a change), in every round, with "
+                        "--baseline-pipeline if given: column 'vs baseline'")
     p.add_argument("--iree-bin", default=os.path.join(here, ".venv", "bin"))
     p.add_argument("--torch-python", default=None,
                    help="a Python with torch (default: bench/.venv's if it "
@@ -240,6 +245,7 @@ def main():
                         "(NAME.json -> NAME.png in --out, default beside "
                         "it), with a Python that has matplotlib")
     opts = p.parse_args()
+    has_baseline = bool(opts.baseline_pipeline or opts.baseline_dyt_run)
     if opts.replot:
         with open(opts.replot) as f:
             results = json.load(f)["results"]
@@ -305,10 +311,12 @@ def main():
                             ours_cmd.append("--random-dims=" + ",".join(
                                 str(n) for n in [rows] + [cols] * (1 + vectors)))
                         runs[op, "ours"].append(run_json(ours_cmd))
-                        if opts.baseline_pipeline:
+                        if has_baseline:
                             runs[op, "baseline"].append(run_json(
-                                ours_cmd + ["--pipeline",
-                                            opts.baseline_pipeline]))
+                                [opts.baseline_dyt_run or dyt_run]
+                                + ours_cmd[1:]
+                                + (["--pipeline", opts.baseline_pipeline]
+                                   if opts.baseline_pipeline else [])))
                         runs[op, "gcc"].append(run_json(
                             [peer, op, str(rows), str(cols), dtype,
                              str(iterations)]))
@@ -328,8 +336,9 @@ def main():
                            "gcc_copy_ratio": median(op, "gcc", "copy_ratio"),
                            "rounds": {"dyt_mlir": runs[op, "ours"],
                                       "gcc": runs[op, "gcc"]}}
-                    if opts.baseline_pipeline:
+                    if has_baseline:
                         row["baseline_pipeline"] = opts.baseline_pipeline
+                        row["baseline_dyt_run"] = opts.baseline_dyt_run
                         row["baseline_s"] = median(op, "baseline", "median_s")
                         row["baseline_copy_ratio"] = median(op, "baseline",
                                                             "copy_ratio")
@@ -356,7 +365,7 @@ def main():
     def vs(r, key):
         return f"{r[key] / r['dyt_mlir_s']:.2f}x" if key in r else "n/a"
 
-    baseline = bool(opts.baseline_pipeline)
+    baseline = bool(opts.baseline_pipeline or opts.baseline_dyt_run)
     print("| op | shape | dtype | dyt-mlir / memcpy | "
           + ("baseline / memcpy | vs baseline | " if baseline else "")
           + "dyt-mlir vs gcc | vs IREE | vs torch eager | vs torch.compile | "

@@ -1,18 +1,24 @@
 // RUN: dyt-opt %s -split-input-file --dyt-expand-bf16-conversions | FileCheck %s
 
 // f32 -> bf16 rounds to nearest even on the bits (add 0x7fff plus the lowest
-// kept bit, shift by 16) and gives NaN the quiet NaN 0x7fc0 (32704);
-// bf16 -> f32 is a 16-bit shift. Vectors stay vectors: no call per element.
+// kept bit) and gives NaN the quiet NaN 0x7fc0 (0x7fc00000 = 2143289344 before
+// the narrowing); on a 1-D vector the narrowing is one shuffle of the high
+// 16-bit halves (odd i16 lanes on a little-endian host), no shift and
+// truncation per lane. bf16 -> f32 is a 16-bit shift. Vectors stay vectors:
+// no call per element.
 // CHECK-LABEL: func @vectors
 // CHECK-SAME:    (%[[A:.*]]: vector<8xf32>, %[[B:.*]]: vector<8xbf16>)
 // CHECK-NOT:     arith.truncf
-// CHECK-DAG:     %[[NAN:.*]] = arith.cmpf une, %[[A]], %[[A]] : vector<8xf32>
-// CHECK-DAG:     %[[BITS:.*]] = arith.bitcast %[[A]] : vector<8xf32> to vector<8xi32>
+// CHECK:         %[[BITS:.*]] = arith.bitcast %[[A]] : vector<8xf32> to vector<8xi32>
+// CHECK-DAG:     arith.constant dense<32767> : vector<8xi32>
 // CHECK:         %[[SUM:.*]] = arith.addi %[[BITS]], %{{.*}} : vector<8xi32>
-// CHECK:         %[[HIGH:.*]] = arith.shrui %[[SUM]], %{{.*}} : vector<8xi32>
-// CHECK:         %[[NARROW:.*]] = arith.trunci %[[HIGH]] : vector<8xi32> to vector<8xi16>
-// CHECK:         %[[SEL:.*]] = arith.select %[[NAN]], %{{.*}}, %[[NARROW]] : vector<8xi1>, vector<8xi16>
-// CHECK:         %[[T:.*]] = arith.bitcast %[[SEL]] : vector<8xi16> to vector<8xbf16>
+// CHECK-DAG:     %[[NAN:.*]] = arith.cmpf une, %[[A]], %[[A]] : vector<8xf32>
+// CHECK-DAG:     %[[QNAN:.*]] = arith.constant dense<2143289344> : vector<8xi32>
+// CHECK:         %[[SEL:.*]] = arith.select %[[NAN]], %[[QNAN]], %[[SUM]] : vector<8xi1>, vector<8xi32>
+// CHECK:         %[[HALVES:.*]] = vector.bitcast %[[SEL]] : vector<8xi32> to vector<16xi16>
+// CHECK:         %[[HIGH:.*]] = vector.shuffle %[[HALVES]], %[[HALVES]] [1, 3, 5, 7, 9, 11, 13, 15] : vector<16xi16>, vector<16xi16>
+// CHECK-NOT:     arith.trunci
+// CHECK:         %[[T:.*]] = arith.bitcast %[[HIGH]] : vector<8xi16> to vector<8xbf16>
 // CHECK:         %[[BB:.*]] = arith.bitcast %[[B]] : vector<8xbf16> to vector<8xi16>
 // CHECK:         %[[WIDE:.*]] = arith.extui %[[BB]] : vector<8xi16> to vector<8xi32>
 // CHECK:         %[[SHL:.*]] = arith.shli %[[WIDE]], %{{.*}} : vector<8xi32>
@@ -23,6 +29,20 @@ func.func @vectors(%a: vector<8xf32>, %b: vector<8xbf16>) -> (vector<8xbf16>, ve
   %t = arith.truncf %a : vector<8xf32> to vector<8xbf16>
   %e = arith.extf %b : vector<8xbf16> to vector<8xf32>
   return %t, %e : vector<8xbf16>, vector<8xf32>
+}
+
+// -----
+
+// Vectors of two or more dims (vector.shuffle permutes the leading dim only)
+// and scalars take upstream's form: a shift and a truncation per lane.
+// CHECK-LABEL: func @matrix
+// CHECK:         %[[NARROW:.*]] = arith.trunci %{{.*}} : vector<2x4xi32> to vector<2x4xi16>
+// CHECK:         %[[SEL:.*]] = arith.select %{{.*}}, %{{.*}}, %[[NARROW]] : vector<2x4xi1>, vector<2x4xi16>
+// CHECK-NOT:     vector.shuffle
+// CHECK-NOT:     arith.truncf
+func.func @matrix(%a: vector<2x4xf32>) -> vector<2x4xbf16> {
+  %t = arith.truncf %a : vector<2x4xf32> to vector<2x4xbf16>
+  return %t : vector<2x4xbf16>
 }
 
 // -----

@@ -9,13 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dyt/Execution/JitFunction.h"
-#include "dyt/InitAllDyt.h"
-#include "dyt/Pipelines/CpuPipeline.h"
-
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
+#include "CpuKernel.h"
 
 #include "gtest/gtest.h"
 
@@ -59,28 +53,19 @@ func.func @tanh(%x: tensor<?xf32>) -> tensor<?xf32> {
 class TanhAccuracyTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    DialectRegistry registry;
-    registerAllDialectsAndExtensions(registry);
-    context.appendDialectRegistry(registry);
     std::string error;
-    jit = JitFunction::compile(
-        parseSourceString<ModuleOp>(kTanh, &context), "tanh",
-        [](OpPassManager &pm) {
-          buildDytCpuPipeline(pm, DytCpuPipelineOptions());
-        },
-        {}, error);
+    jit = unittest::compileWithCpuPipeline(context, kTanh, "tanh", error);
     ASSERT_TRUE(jit) << error;
   }
 
   std::vector<float> run(const std::vector<float> &x) {
-    HostValue arg{HostElementType::F32, {int64_t(x.size())}, {}};
-    arg.data.resize(x.size() * 4);
-    std::memcpy(arg.data.data(), x.data(), arg.data.size());
-    std::vector<HostValue> results;
     std::string error;
-    EXPECT_TRUE(succeeded(jit->call({arg}, results, error))) << error;
+    std::optional<std::vector<char>> bytes = unittest::callOn1D(
+        *jit, HostElementType::F32, x.data(), x.size(), error);
+    EXPECT_TRUE(bytes) << error;
     std::vector<float> y(x.size());
-    std::memcpy(y.data(), results[0].data.data(), x.size() * 4);
+    if (bytes)
+      std::memcpy(y.data(), bytes->data(), x.size() * 4);
     return y;
   }
 

@@ -314,7 +314,12 @@ def DytExpandBf16ConversionsPass : Pass<"dyt-expand-bf16-conversions"> {
     vectors) into bitcasts, shifts and adds: a 16-bit shift to widen; round
     to nearest even, NaN kept NaN, to narrow (upstream's
     `populateExpandBFloat16Patterns`, without the rest of `arith-expand`,
-    which would also rewrite the tanh's `maxnumf`/`minnumf` clamps).
+    which would also rewrite the tanh's `maxnumf`/`minnumf` clamps). On
+    1-D vectors the narrowing is one `vector.shuffle` that keeps the high
+    16-bit half of each 32-bit lane, instead of a shift and a truncation
+    per lane (x86 has no one-instruction 32 -> 16 bit truncation; a shuffle
+    of two registers' halves is one instruction); the results are the
+    same bits.
 
     A target without a bf16 conversion instruction (x86 without AVX512-BF16
     or AVX-NE-CONVERT) gets one `__truncsfbf2` call per element from LLVM
@@ -323,7 +328,8 @@ def DytExpandBf16ConversionsPass : Pass<"dyt-expand-bf16-conversions"> {
     is a few vector integer ops. The CPU pipelines run this pass when the
     host has no such instruction.
   }];
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def DytDecomposeAggregateOpsPass
