@@ -1,5 +1,6 @@
-// What bounds DyT on bf16 at one thread: the loop dyt-mlir generates for
-// dyt.dyt on RxC bf16 (AVX-512, 16 lanes per vector), written by hand with
+// What bounds DyT on bf16 at one thread: the shape of the loop dyt-mlir
+// generated for dyt.dyt on RxC bf16 before its narrowing became a shuffle
+// (AVX-512, 16 lanes per vector, no unrolling or prefetch), by hand with
 // intrinsics, and variants of it that each drop or replace one part, timed
 // in the same run, interleaved with a memcpy of the same bytes:
 //   gcc -O3 -march=native bench/peers/dyt_bf16_variants.c -lm -o /tmp/v
@@ -113,6 +114,10 @@ static int cmp(const void *a, const void *b) {
 int main(int argc, char **argv) {
   long R = argc > 1 ? atol(argv[1]) : 8192, C = argc > 2 ? atol(argv[2]) : 4096;
   int rounds = argc > 3 ? atoi(argv[3]) : 7;
+  if (rounds < 1 || rounds > 64) {
+    fprintf(stderr, "ROUNDS must be in 1..64\n");
+    return 1;
+  }
   if (C % 16) {
     fprintf(stderr, "COLS must be a multiple of 16\n");
     return 1;
@@ -123,7 +128,7 @@ int main(int argc, char **argv) {
   float *g = aligned_alloc(64, C * 4), *b = aligned_alloc(64, C * 4);
   table = aligned_alloc(64, 65536 * 4);
   srand(1);
-  for (size_t i = 0; i < n; i++) { // N(0, ~1.5)-like spread of activations
+  for (size_t i = 0; i < n; i++) { // uniform on [-4, 4], rounded to bf16
     float f = ((rand() % 20001) - 10000) / 2500.0f;
     uint32_t u;
     memcpy(&u, &f, 4);
@@ -137,7 +142,7 @@ int main(int argc, char **argv) {
   double ratio[VARIANTS][64];
   int same[VARIANTS];
   for (int v = 0; v < VARIANTS; v++) same[v] = 1;
-  for (int k = 0; k < rounds && k < 64; k++)
+  for (int k = 0; k < rounds; k++)
     for (int v = 0; v < VARIANTS; v++) {
 #ifndef __AVX512BF16__
       if (v == HW_CVT) continue;

@@ -32,8 +32,9 @@ namespace {
 /// as twice as many i16 lanes, where upstream shifts each lane right by 16
 /// and truncates it. x86 has no single-instruction 32 -> 16 bit truncation
 /// (vpmovdw is two micro-ops per register, then the halves are joined); the
-/// shuffle is one instruction per two registers (vpermt2w, or a pack with
-/// AVX2). The NaN select moves before the narrowing, on 32-bit lanes, where
+/// shuffle is one instruction per two registers with AVX-512 (vpermt2w; with
+/// AVX2 it is about as many as before). The NaN select moves before the
+/// narrowing, on 32-bit lanes, where
 /// the NaN mask already is. Results are bit-identical to upstream's.
 struct NarrowBf16ByShuffle : OpRewritePattern<arith::TruncFOp> {
   using OpRewritePattern::OpRewritePattern;
