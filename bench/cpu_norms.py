@@ -365,7 +365,7 @@ def main():
     def vs(r, key):
         return f"{r[key] / r['dyt_mlir_s']:.2f}x" if key in r else "n/a"
 
-    baseline = bool(opts.baseline_pipeline or opts.baseline_dyt_run)
+    baseline = has_baseline
     print("| op | shape | dtype | dyt-mlir / memcpy | "
           + ("baseline / memcpy | vs baseline | " if baseline else "")
           + "dyt-mlir vs gcc | vs IREE | vs torch eager | vs torch.compile | "

@@ -34,8 +34,8 @@ namespace {
 /// (vpmovdw is two micro-ops per register, then the halves are joined); the
 /// shuffle is one instruction per two registers with AVX-512 (vpermt2w; with
 /// AVX2 it is about as many as before). The NaN select moves before the
-/// narrowing, on 32-bit lanes, where
-/// the NaN mask already is. Results are bit-identical to upstream's.
+/// narrowing, on 32-bit lanes, where the NaN mask already is. Results are
+/// bit-identical to upstream's.
 struct NarrowBf16ByShuffle : OpRewritePattern<arith::TruncFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(arith::TruncFOp op,

@@ -48,7 +48,7 @@ callOn1D(JitFunction &jit, HostElementType type, const void *data,
   std::vector<HostValue> results;
   if (failed(jit.call({arg}, results, error)))
     return std::nullopt;
-  return std::vector<char>(results[0].data.begin(), results[0].data.end());
+  return std::move(results[0].data);
 }
 
 } // namespace mlir::dyt::unittest
