@@ -8,9 +8,11 @@
 #include "dyt/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 #include "llvm/Support/SwapByteOrder.h"
@@ -36,6 +38,18 @@ namespace {
 /// AVX2 it is about as many as before). The NaN select moves before the
 /// narrowing, on 32-bit lanes, where the NaN mask already is. Results are
 /// bit-identical to upstream's.
+/// The target's byte order: the `dlti.endianness` entry of the closest
+/// data layout spec, or, where none says, the host's (the CPU pipelines
+/// compile for the host). Never the host's alone: a dyt-opt run for another
+/// target must not produce different IR on a different build machine.
+bool isLittleEndianTarget(Operation *op) {
+  auto endianness =
+      dyn_cast_or_null<StringAttr>(DataLayout::closest(op).getEndianness());
+  if (!endianness)
+    return llvm::sys::IsLittleEndianHost;
+  return endianness.getValue() != DLTIDialect::kDataLayoutEndiannessBig;
+}
+
 struct NarrowBf16ByShuffle : OpRewritePattern<arith::TruncFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(arith::TruncFOp op,
@@ -69,7 +83,7 @@ struct NarrowBf16ByShuffle : OpRewritePattern<arith::TruncFOp> {
                                       rounded);
     // Lane i's high half is i16 lane 2i + 1 on a little-endian target, 2i
     // on a big-endian one (vector.bitcast keeps the memory layout).
-    int64_t high = llvm::sys::IsLittleEndianHost ? 1 : 0;
+    int64_t high = isLittleEndianTarget(op) ? 1 : 0;
     SmallVector<int64_t> highHalves;
     for (int64_t lane = 0; lane < lanes; ++lane)
       highHalves.push_back(2 * lane + high);

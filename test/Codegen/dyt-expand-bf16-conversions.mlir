@@ -3,9 +3,10 @@
 // f32 -> bf16 rounds to nearest even on the bits (add 0x7fff plus the lowest
 // kept bit) and gives NaN the quiet NaN 0x7fc0 (0x7fc00000 = 2143289344 before
 // the narrowing); on a 1-D vector the narrowing is one shuffle of the high
-// 16-bit halves (odd i16 lanes on a little-endian host), no shift and
-// truncation per lane. bf16 -> f32 is a 16-bit shift. Vectors stay vectors:
-// no call per element.
+// 16-bit halves, no shift and truncation per lane (odd i16 lanes: with no
+// data layout the host's byte order is taken, and the hosts that run the
+// tests are little-endian). bf16 -> f32 is a 16-bit shift. Vectors stay
+// vectors: no call per element.
 // CHECK-LABEL: func @vectors
 // CHECK-SAME:    (%[[A:.*]]: vector<8xf32>, %[[B:.*]]: vector<8xbf16>)
 // CHECK-NOT:     arith.truncf
@@ -29,6 +30,48 @@ func.func @vectors(%a: vector<8xf32>, %b: vector<8xbf16>) -> (vector<8xbf16>, ve
   %t = arith.truncf %a : vector<8xf32> to vector<8xbf16>
   %e = arith.extf %b : vector<8xbf16> to vector<8xf32>
   return %t, %e : vector<8xbf16>, vector<8xf32>
+}
+
+// -----
+
+// The byte order comes from the data layout where it says one, whatever the
+// host: on a big-endian target the high half of lane i is i16 lane 2i.
+// CHECK-LABEL: func @big_endian
+// CHECK:         %[[HALVES:.*]] = vector.bitcast %{{.*}} : vector<4xi32> to vector<8xi16>
+// CHECK:         vector.shuffle %[[HALVES]], %[[HALVES]] [0, 2, 4, 6] : vector<8xi16>, vector<8xi16>
+module attributes {dlti.dl_spec = #dlti.dl_spec<"dlti.endianness" = "big">} {
+  func.func @big_endian(%a: vector<4xf32>) -> vector<4xbf16> {
+    %t = arith.truncf %a : vector<4xf32> to vector<4xbf16>
+    return %t : vector<4xbf16>
+  }
+}
+
+// -----
+
+// An explicit little-endian layout: odd lanes, as on the (little-endian)
+// test hosts without one.
+// CHECK-LABEL: func @little_endian
+// CHECK:         vector.shuffle %{{.*}}, %{{.*}} [1, 3, 5, 7] : vector<8xi16>, vector<8xi16>
+module attributes {dlti.dl_spec = #dlti.dl_spec<"dlti.endianness" = "little">} {
+  func.func @little_endian(%a: vector<4xf32>) -> vector<4xbf16> {
+    %t = arith.truncf %a : vector<4xf32> to vector<4xbf16>
+    return %t : vector<4xbf16>
+  }
+}
+
+// -----
+
+// The spec of an enclosing op further out counts too (DataLayout::closest
+// combines them): a nested module without one is big-endian here.
+// CHECK-LABEL: func @nested_big_endian
+// CHECK:         vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6] : vector<8xi16>, vector<8xi16>
+module attributes {dlti.dl_spec = #dlti.dl_spec<"dlti.endianness" = "big">} {
+  module {
+    func.func @nested_big_endian(%a: vector<4xf32>) -> vector<4xbf16> {
+      %t = arith.truncf %a : vector<4xf32> to vector<4xbf16>
+      return %t : vector<4xbf16>
+    }
+  }
 }
 
 // -----

@@ -101,20 +101,37 @@ protected:
   std::unique_ptr<JitFunction> jit;
 };
 
+/// Ties both ways, the largest finite f32 and the pattern below the
+/// rounding to infinity, infinities, zeros, subnormals, NaNs whose payload
+/// sits in the low bits only (a carry would make them infinities or flip
+/// the sign) and all-ones payloads. 37 values: not a multiple of any
+/// vector width.
+const std::vector<uint32_t> &edgeCases() {
+  static const std::vector<uint32_t> values = {
+      0x3f808000, 0x3f818000, 0xbf808000, 0xbf818000, 0x3f80ffff,
+      0x3f807fff, 0x7f7fffff, 0x7f7f8000, 0x7f7f7fff, 0xff7fffff,
+      0x7f800000, 0xff800000, 0x00000000, 0x80000000, 0x00000001,
+      0x80008000, 0x00018000, 0x007fffff, 0x00800000, 0x7f800001,
+      0xff800001, 0x7f808000, 0x7fffffff, 0xffffffff, 0x7fc00000,
+      0xffc00000, 0x7fbfffff, 0x3f800000, 0x40490fdb, 0xc0490fdb,
+      0x33800000, 0x337fffff, 0x0001ffff, 0x3effffff, 0x4b7fffff,
+      0x00ff8000, 0x80ff8000};
+  return values;
+}
+
 TEST_F(Bf16RoundingTest, EdgeCases) {
-  // Ties both ways, the largest finite f32 and the pattern below the
-  // rounding to infinity, infinities, zeros, subnormals, NaNs whose payload
-  // sits in the low bits only (a carry would make them infinities or
-  // flip the sign) and all-ones payloads. 37 values: not a multiple of any
-  // vector width, so the partial tile is checked too.
-  check({0x3f808000, 0x3f818000, 0xbf808000, 0xbf818000, 0x3f80ffff,
-         0x3f807fff, 0x7f7fffff, 0x7f7f8000, 0x7f7f7fff, 0xff7fffff,
-         0x7f800000, 0xff800000, 0x00000000, 0x80000000, 0x00000001,
-         0x80008000, 0x00018000, 0x007fffff, 0x00800000, 0x7f800001,
-         0xff800001, 0x7f808000, 0x7fffffff, 0xffffffff, 0x7fc00000,
-         0xffc00000, 0x7fbfffff, 0x3f800000, 0x40490fdb, 0xc0490fdb,
-         0x33800000, 0x337fffff, 0x0001ffff, 0x3effffff, 0x4b7fffff,
-         0x00ff8000, 0x80ff8000});
+  // 37 values: the last of them (all of them where a tile is wider) go
+  // through the masked partial tile.
+  check(edgeCases());
+}
+
+TEST_F(Bf16RoundingTest, EdgeCasesInEveryLaneOfFullTiles) {
+  // The list 128 times over: 37 is odd, so every value lands on every lane
+  // position modulo 128, in full (unmasked) tiles of any width up to that.
+  std::vector<uint32_t> x;
+  for (int copy = 0; copy < 128; ++copy)
+    x.insert(x.end(), edgeCases().begin(), edgeCases().end());
+  check(x);
 }
 
 TEST_F(Bf16RoundingTest, EveryTwoHundredFiftySeventhPattern) {

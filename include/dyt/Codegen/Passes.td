@@ -319,7 +319,10 @@ def DytExpandBf16ConversionsPass : Pass<"dyt-expand-bf16-conversions"> {
     16-bit half of each 32-bit lane, instead of a shift and a truncation
     per lane (x86 has no one-instruction 32 -> 16 bit truncation; a shuffle
     of two registers' halves is one instruction); the results are the
-    same bits.
+    same bits. Which half is high depends on the byte order: the
+    `dlti.endianness` of the closest `dlti.dl_spec` says it, and where
+    none does, the host's is taken (the CPU pipelines compile for the
+    host).
 
     A target without a bf16 conversion instruction (x86 without AVX512-BF16
     or AVX-NE-CONVERT) gets one `__truncsfbf2` call per element from LLVM
