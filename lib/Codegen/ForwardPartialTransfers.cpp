@@ -3,12 +3,17 @@
 // Forwards vectors through a transfer_write and a transfer_read of another
 // size at the same position of a tensor (see the pass description in
 // Passes.td): extract_strided_slice for a smaller read,
-// insert_strided_slice for a larger one.
+// insert_strided_slice for a larger one; and carries in a vector a loop's
+// accumulator tensor that each step updates in its first lanes under a mask.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dyt/Codegen/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -101,13 +106,183 @@ struct ForwardPartialTransfer : OpRewritePattern<vector::TransferReadOp> {
   }
 };
 
+/// Whether every index of `op` is the constant 0.
+bool hasZeroIndices(VectorTransferOpInterface op) {
+  return llvm::all_of(op.getIndices(),
+                      [](Value i) { return isZeroInteger(i); });
+}
+
+/// The pieces of a loop-carried accumulator that each step updates in its
+/// first lanes through a tensor (see CarryAccumulatorInVector).
+struct TensorAccumulator {
+  unsigned index;                  // of the iter_arg
+  vector::TransferWriteOp init;    // V written over all of the init tensor
+  tensor::ExtractSliceOp slice;    // the first lanes, in the loop
+  vector::TransferReadOp read;     // masked read of the slice
+  vector::TransferWriteOp update;  // masked write back, same mask
+  tensor::InsertSliceOp insert;    // the slice put back, yielded
+};
+
+/// The one op of type `OpTy` among exactly two users of `v` whose other
+/// user has type `OtherTy`, or null.
+template <typename OpTy, typename OtherTy>
+std::pair<OpTy, OtherTy> splitTwoUsers(Value v) {
+  SmallVector<Operation *, 2> users(v.getUsers());
+  if (users.size() != 2)
+    return {};
+  for (int first : {0, 1}) {
+    auto a = dyn_cast<OpTy>(users[first]);
+    auto b = dyn_cast<OtherTy>(users[1 - first]);
+    if (a && b)
+      return {a, b};
+  }
+  return {};
+}
+
+/// Matches iter_arg `index` of `loop` as a TensorAccumulator: initialised
+/// by a plain write of a vector of the tensor's whole (static) shape, used
+/// only through a zero-offset unit-stride slice that a masked read and a
+/// masked write of the same vector type and the same create_mask (whose
+/// sizes are the slice's) update, and the updated slice inserted back where
+/// it came from and yielded.
+std::optional<TensorAccumulator> matchAccumulator(scf::ForOp loop,
+                                                  unsigned index) {
+  TensorAccumulator acc;
+  acc.index = index;
+  acc.init = loop.getInitArgs()[index].getDefiningOp<vector::TransferWriteOp>();
+  if (!acc.init || !isPlainTensorTransfer(acc.init) ||
+      !hasZeroIndices(acc.init) ||
+      acc.init.getVectorType().getShape() !=
+          cast<RankedTensorType>(acc.init.getShapedType()).getShape())
+    return std::nullopt;
+
+  BlockArgument arg = loop.getRegionIterArgs()[index];
+  std::tie(acc.slice, acc.insert) =
+      splitTwoUsers<tensor::ExtractSliceOp, tensor::InsertSliceOp>(arg);
+  if (!acc.slice || acc.slice.getSource() != arg ||
+      acc.insert.getDest() != arg || !acc.slice.hasZeroOffset() ||
+      !acc.slice.hasUnitStride() ||
+      acc.slice.getType().getRank() != acc.slice.getSourceType().getRank() ||
+      !acc.slice.isSameAs(acc.insert, isEqualConstantIntOrValue))
+    return std::nullopt;
+
+  std::tie(acc.read, acc.update) =
+      splitTwoUsers<vector::TransferReadOp, vector::TransferWriteOp>(
+          acc.slice.getResult());
+  if (!acc.read || acc.read.getBase() != acc.slice.getResult() ||
+      acc.update.getBase() != acc.slice.getResult() ||
+      acc.insert.getSource() != acc.update.getResult() ||
+      !acc.update->hasOneUse() || !acc.insert->hasOneUse() ||
+      *acc.insert->getUsers().begin() != loop.getBody()->getTerminator() ||
+      acc.insert->getUses().begin()->getOperandNumber() != index)
+    return std::nullopt;
+
+  // Lane-for-lane, the read and the write touch exactly the slice: the
+  // same mask, made of the slice's sizes, identity maps, zero indices.
+  VectorType type = acc.read.getVectorType();
+  auto mask = acc.read.getMask() ? acc.read.getMask()
+                                         .getDefiningOp<vector::CreateMaskOp>()
+                                 : vector::CreateMaskOp();
+  if (!mask || acc.update.getMask() != acc.read.getMask() ||
+      acc.update.getVectorType() != type || type.isScalable() ||
+      type.getRank() != acc.slice.getType().getRank() ||
+      !acc.read.getPermutationMap().isIdentity() ||
+      !acc.update.getPermutationMap().isIdentity() ||
+      !hasZeroIndices(acc.read) || !hasZeroIndices(acc.update) ||
+      !llvm::all_of(llvm::zip(type.getShape(),
+                              acc.init.getVectorType().getShape()),
+                    [](auto rw) { return std::get<0>(rw) <= std::get<1>(rw); }) ||
+      type.getElementType() != acc.init.getVectorType().getElementType())
+    return std::nullopt;
+  // The vector ops that replace them are built where the read and the write
+  // were: the read's must dominate the write's.
+  Block *body = loop.getBody();
+  if (acc.read->getBlock() != body || acc.update->getBlock() != body ||
+      !acc.read->isBeforeInBlock(acc.update))
+    return std::nullopt;
+  for (auto [maskSize, sliceSize] :
+       llvm::zip_equal(mask.getOperands(), acc.slice.getMixedSizes()))
+    if (!isEqualConstantIntOrValue(maskSize, sliceSize))
+      return std::nullopt;
+  return acc;
+}
+
+/// A loop-carried accumulator kept in a tensor because each step updates
+/// only its first lanes under a mask (the dynamic-width remainder loop of a
+/// row sum, `dyt-cpu-tile-and-fuse`): carried as the vector instead. The
+/// masked read becomes the leading lanes of the vector with the padding in
+/// the masked-off lanes, the masked write a select of the updated lanes
+/// laid over the vector, and the loop's result the vector written where
+/// the init was written. The tensor then has no use in the loop and
+/// upstream drops it; left alone, bufferization gives it a buffer, an
+/// allocation and a masked round trip through memory for every row.
+struct CarryAccumulatorInVector : OpRewritePattern<scf::ForOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(scf::ForOp loop,
+                                PatternRewriter &rewriter) const override {
+    std::optional<TensorAccumulator> acc;
+    for (unsigned i = 0, e = loop.getNumRegionIterArgs(); i < e && !acc; ++i)
+      acc = matchAccumulator(loop, i);
+    if (!acc)
+      return rewriter.notifyMatchFailure(loop, "no tensor accumulator");
+
+    VectorType type = acc->read.getVectorType();
+    SmallVector<int64_t> zeros(type.getRank(), 0), ones(type.getRank(), 1);
+    Value mask = acc->read.getMask();
+    auto rewritten = loop.replaceWithAdditionalYields(
+        rewriter, acc->init.getVector(),
+        /*replaceInitOperandUsesInLoop=*/false,
+        [&](OpBuilder &, Location, ArrayRef<BlockArgument> newArgs) {
+          Value carried = newArgs.front();
+          rewriter.setInsertionPoint(acc->read);
+          Location loc = acc->read.getLoc();
+          Value lanes = vector::ExtractStridedSliceOp::create(
+              rewriter, loc, carried, zeros, type.getShape(), ones);
+          Value padding = vector::BroadcastOp::create(
+              rewriter, loc, type, acc->read.getPadding());
+          rewriter.replaceOpWithNewOp<arith::SelectOp>(acc->read, mask, lanes,
+                                                       padding);
+          rewriter.setInsertionPoint(acc->update);
+          loc = acc->update.getLoc();
+          Value updated = arith::SelectOp::create(
+              rewriter, loc, mask, acc->update.getVector(), lanes);
+          return SmallVector<Value>{vector::InsertStridedSliceOp::create(
+              rewriter, loc, updated, carried, zeros, ones)};
+        });
+    if (failed(rewritten))
+      return failure();
+    auto newLoop = cast<scf::ForOp>(rewritten->getOperation());
+
+    // The tensor iter_arg now passes through unchanged (upstream folds it
+    // away); its final value is the carried vector written like the init.
+    Operation *yield = newLoop.getBody()->getTerminator();
+    rewriter.modifyOpInPlace(yield, [&] {
+      yield->setOperand(acc->index, newLoop.getRegionIterArgs()[acc->index]);
+    });
+    rewriter.eraseOp(acc->insert);
+    rewriter.eraseOp(acc->update);
+    rewriter.eraseOp(acc->slice);
+    rewriter.setInsertionPointAfter(newLoop);
+    Value result = vector::TransferWriteOp::create(
+        rewriter, acc->init.getLoc(), newLoop.getResults().back(),
+        acc->init.getBase(), acc->init.getIndices(),
+        acc->init.getPermutationMapAttr(), acc->init.getInBoundsAttr())
+                       .getResult();
+    rewriter.replaceAllUsesWith(newLoop.getResult(acc->index), result);
+    return success();
+  }
+};
+
 struct DytForwardPartialTransfersPass
     : dyt::impl::DytForwardPartialTransfersPassBase<
           DytForwardPartialTransfersPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ForwardPartialTransfer>(&getContext());
-    // The full-size pairs these leave behind.
+    patterns.add<ForwardPartialTransfer, CarryAccumulatorInVector>(
+        &getContext());
+    // The full-size pairs these leave behind, and the tensor iter_args that
+    // CarryAccumulatorInVector leaves unchanged by the loop.
+    scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
     vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                         &getContext());
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns,

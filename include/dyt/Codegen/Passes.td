@@ -125,14 +125,32 @@ def DytForwardPartialTransfersPass
       make bufferization copy it).
     Upstream folds such pairs only when the two vector types are equal.
 
+    And on an `scf.for` whose tensor iter_arg is an accumulator updated in
+    its first lanes under a mask: initialised by a write of a vector V over
+    the whole (static) tensor, used in the loop only through a zero-offset,
+    unit-stride `tensor.extract_slice` that a masked read and a masked write
+    of the same vector type and the same `vector.create_mask` (whose sizes
+    are the slice's sizes) update, and the updated slice inserted back where
+    it came from and yielded: the loop carries V instead. The read becomes
+    V's leading lanes with the padding in the masked-off lanes
+    (`vector.extract_strided_slice`, `arith.select`), the write the updated
+    lanes selected under the mask and laid over V
+    (`vector.insert_strided_slice`), and the loop's tensor result V written
+    after the loop into what the init was written into.
+
     Why: the peeled last tile of a row sum (`dyt-cpu-tile-and-fuse`) adds
     into the first lanes of the 64-lane accumulator. That is a write of the
     accumulator vector into a tensor, a smaller read and write of its first
-    lanes, and a full read for the final reduction. Left as transfers, the
-    tensor needs a buffer: an allocation and a round trip through memory for
-    every row. Forwarded, all of it stays in registers.
+    lanes, and a full read for the final reduction; over a dynamic width the
+    last tile is a loop of zero or one step, with the masked read and write
+    in it. Left as transfers, the tensor needs a buffer: an allocation and a
+    round trip through memory for every row. Forwarded, all of it stays in
+    registers.
   }];
-  let dependentDialects = ["::mlir::vector::VectorDialect"];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::vector::VectorDialect",
+  ];
 }
 
 def DytApproximateTanhPass : Pass<"dyt-approximate-tanh"> {
