@@ -112,6 +112,10 @@ bool hasZeroIndices(VectorTransferOpInterface op) {
                       [](Value i) { return isZeroInteger(i); });
 }
 
+/// The most bits CarryAccumulatorInVector carries in a vector: twice the
+/// 64-lane f32 accumulator of `dyt-cpu-tile-and-fuse`, 8 AVX-512 registers.
+constexpr int64_t kMaxCarriedBits = 4096;
+
 /// The pieces of a loop-carried accumulator that each step updates in its
 /// first lanes through a tensor (see CarryAccumulatorInVector).
 struct TensorAccumulator {
@@ -154,6 +158,13 @@ std::optional<TensorAccumulator> matchAccumulator(scf::ForOp loop,
       !hasZeroIndices(acc.init) ||
       acc.init.getVectorType().getShape() !=
           cast<RankedTensorType>(acc.init.getShapedType()).getShape())
+    return std::nullopt;
+  // A row's accumulator of a few registers. A larger vector carried through
+  // the loop would live in spilled registers, no better than the buffer.
+  VectorType whole = acc.init.getVectorType();
+  if (whole.getRank() == 0 || !whole.getElementType().isIntOrFloat() ||
+      whole.getNumElements() * whole.getElementTypeBitWidth() >
+          kMaxCarriedBits)
     return std::nullopt;
 
   BlockArgument arg = loop.getRegionIterArgs()[index];
@@ -213,9 +224,8 @@ std::optional<TensorAccumulator> matchAccumulator(scf::ForOp loop,
 /// masked read becomes the leading lanes of the vector with the padding in
 /// the masked-off lanes, the masked write a select of the updated lanes
 /// laid over the vector, and the loop's result the vector written where
-/// the init was written. The tensor then has no use in the loop and
-/// upstream drops it; left alone, bufferization gives it a buffer, an
-/// allocation and a masked round trip through memory for every row.
+/// the init was written. Left as a tensor, bufferization gives it a buffer:
+/// an allocation and a masked round trip through memory for every row.
 struct CarryAccumulatorInVector : OpRewritePattern<scf::ForOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(scf::ForOp loop,
@@ -226,49 +236,55 @@ struct CarryAccumulatorInVector : OpRewritePattern<scf::ForOp> {
     if (!acc)
       return rewriter.notifyMatchFailure(loop, "no tensor accumulator");
 
+    // The same loop with V in place of the tensor. Until the slice and the
+    // insert that use the tensor's block argument are erased below, the
+    // init tensor stands in for it, which keeps the IR typed.
+    unsigned index = acc->index;
+    SmallVector<Value> inits(loop.getInitArgs());
+    inits[index] = acc->init.getVector();
+    auto newLoop = scf::ForOp::create(
+        rewriter, loop.getLoc(), loop.getLowerBound(), loop.getUpperBound(),
+        loop.getStep(), inits, /*bodyBuilder=*/nullptr, loop.getUnsignedCmp());
+    newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
+    Block *body = newLoop.getBody();
+    SmallVector<Value> args(body->getArguments());
+    Value carried = args[newLoop.getNumInductionVars() + index];
+    args[newLoop.getNumInductionVars() + index] = acc->init.getResult();
+    rewriter.mergeBlocks(loop.getBody(), body, args);
+
     VectorType type = acc->read.getVectorType();
     SmallVector<int64_t> zeros(type.getRank(), 0), ones(type.getRank(), 1);
     Value mask = acc->read.getMask();
-    auto rewritten = loop.replaceWithAdditionalYields(
-        rewriter, acc->init.getVector(),
-        /*replaceInitOperandUsesInLoop=*/false,
-        [&](OpBuilder &, Location, ArrayRef<BlockArgument> newArgs) {
-          Value carried = newArgs.front();
-          rewriter.setInsertionPoint(acc->read);
-          Location loc = acc->read.getLoc();
-          Value lanes = vector::ExtractStridedSliceOp::create(
-              rewriter, loc, carried, zeros, type.getShape(), ones);
-          Value padding = vector::BroadcastOp::create(
-              rewriter, loc, type, acc->read.getPadding());
-          rewriter.replaceOpWithNewOp<arith::SelectOp>(acc->read, mask, lanes,
-                                                       padding);
-          rewriter.setInsertionPoint(acc->update);
-          loc = acc->update.getLoc();
-          Value updated = arith::SelectOp::create(
-              rewriter, loc, mask, acc->update.getVector(), lanes);
-          return SmallVector<Value>{vector::InsertStridedSliceOp::create(
-              rewriter, loc, updated, carried, zeros, ones)};
-        });
-    if (failed(rewritten))
-      return failure();
-    auto newLoop = cast<scf::ForOp>(rewritten->getOperation());
-
-    // The tensor iter_arg now passes through unchanged (upstream folds it
-    // away); its final value is the carried vector written like the init.
-    Operation *yield = newLoop.getBody()->getTerminator();
-    rewriter.modifyOpInPlace(yield, [&] {
-      yield->setOperand(acc->index, newLoop.getRegionIterArgs()[acc->index]);
-    });
+    rewriter.setInsertionPoint(acc->read);
+    Location loc = acc->read.getLoc();
+    Value lanes = vector::ExtractStridedSliceOp::create(
+        rewriter, loc, carried, zeros, type.getShape(), ones);
+    Value padding =
+        vector::BroadcastOp::create(rewriter, loc, type, acc->read.getPadding());
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(acc->read, mask, lanes,
+                                                 padding);
+    rewriter.setInsertionPoint(acc->update);
+    loc = acc->update.getLoc();
+    Value updated = arith::SelectOp::create(rewriter, loc, mask,
+                                            acc->update.getVector(), lanes);
+    Value next = vector::InsertStridedSliceOp::create(rewriter, loc, updated,
+                                                      carried, zeros, ones);
+    Operation *yield = body->getTerminator();
+    rewriter.modifyOpInPlace(yield, [&] { yield->setOperand(index, next); });
     rewriter.eraseOp(acc->insert);
     rewriter.eraseOp(acc->update);
     rewriter.eraseOp(acc->slice);
+
+    // The tensor the loop computed: the final vector written like the init.
     rewriter.setInsertionPointAfter(newLoop);
-    Value result = vector::TransferWriteOp::create(
-        rewriter, acc->init.getLoc(), newLoop.getResults().back(),
-        acc->init.getBase(), acc->init.getIndices(),
-        acc->init.getPermutationMapAttr(), acc->init.getInBoundsAttr())
-                       .getResult();
-    rewriter.replaceAllUsesWith(newLoop.getResult(acc->index), result);
+    SmallVector<Value> results(newLoop.getResults());
+    results[index] =
+        vector::TransferWriteOp::create(
+            rewriter, acc->init.getLoc(), newLoop.getResult(index),
+            acc->init.getBase(), acc->init.getIndices(),
+            acc->init.getPermutationMapAttr(), acc->init.getInBoundsAttr())
+            .getResult();
+    rewriter.replaceOp(loop, results);
     return success();
   }
 };
@@ -280,9 +296,7 @@ struct DytForwardPartialTransfersPass
     RewritePatternSet patterns(&getContext());
     patterns.add<ForwardPartialTransfer, CarryAccumulatorInVector>(
         &getContext());
-    // The full-size pairs these leave behind, and the tensor iter_args that
-    // CarryAccumulatorInVector leaves unchanged by the loop.
-    scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
+    // The full-size pairs these leave behind.
     vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                         &getContext());
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns,

@@ -151,11 +151,11 @@ func.func @dynamic_tail_loop(%x: tensor<1x?xf32>, %acc: vector<1x64xf32>, %lb: i
 // rides along unchanged.
 // CHECK-LABEL: func @tensor_result
 // CHECK-SAME:    (%[[T:.*]]: tensor<1x8xf32>, %[[ACC:.*]]: vector<1x8xf32>, %[[N:.*]]: index, %[[I:.*]]: i32)
-// CHECK:         %[[R:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %[[I]], %{{.*}} = %[[ACC]]) -> (i32, vector<1x8xf32>)
+// CHECK:         %[[R:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]], %{{.*}} = %[[I]]) -> (vector<1x8xf32>, i32)
 // CHECK-NOT:       tensor.
 // CHECK:         }
-// CHECK:         %[[W:.*]] = vector.transfer_write %[[R]]#1, %[[T]][%{{.*}}, %{{.*}}] {in_bounds = [true, true]} : vector<1x8xf32>, tensor<1x8xf32>
-// CHECK:         return %[[W]], %[[R]]#0
+// CHECK:         %[[W:.*]] = vector.transfer_write %[[R]]#0, %[[T]][%{{.*}}, %{{.*}}] {in_bounds = [true, true]} : vector<1x8xf32>, tensor<1x8xf32>
+// CHECK:         return %[[W]], %[[R]]#1
 func.func @tensor_result(%t: tensor<1x8xf32>, %acc: vector<1x8xf32>, %n: index, %i: i32) -> (tensor<1x8xf32>, i32) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -236,4 +236,120 @@ func.func @not_carried(%acc: vector<1x8xf32>, %n: index, %k: index, %m2: vector<
     scf.yield %ins : tensor<1x16xf32>
   }
   return %wrong_mask, %two_masks, %offset, %shared, %partial_init : tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x16xf32>
+}
+
+// -----
+
+// Two accumulators in one loop, each carried: a 2-D one whose read is
+// smaller in both dims (a 2-D mask), with a padding that is not zero, and a
+// 1-D integer one read out of bounds (masked lanes only, so in_bounds does
+// not matter).
+// CHECK-LABEL: func @two_accumulators
+// CHECK-SAME:    (%[[A:.*]]: vector<4x16xf32>, %[[B:.*]]: vector<8xi32>, %[[N:.*]]: index, %[[R:.*]]: index, %[[P:.*]]: f32)
+// CHECK-NOT:     tensor.empty
+// CHECK:         %[[L:.*]]:2 = scf.for {{.*}} iter_args(%[[VA:.*]] = %[[A]], %[[VB:.*]] = %[[B]]) -> (vector<4x16xf32>, vector<8xi32>)
+// CHECK-NOT:       tensor.
+// CHECK-DAG:       %[[MA:.*]] = vector.create_mask %[[R]], %{{.*}} : vector<2x8xi1>
+// CHECK-DAG:       %[[HA:.*]] = vector.extract_strided_slice %[[VA]] {offsets = [0, 0], sizes = [2, 8], strides = [1, 1]} : vector<4x16xf32> to vector<2x8xf32>
+// CHECK-DAG:       %[[PA:.*]] = vector.broadcast %[[P]] : f32 to vector<2x8xf32>
+// CHECK-DAG:       %[[OA:.*]] = arith.select %[[MA]], %[[HA]], %[[PA]] : vector<2x8xi1>, vector<2x8xf32>
+// CHECK-DAG:       %[[NA:.*]] = arith.mulf %[[OA]], %[[OA]] : vector<2x8xf32>
+// CHECK-DAG:       %[[KA:.*]] = arith.select %[[MA]], %[[NA]], %[[HA]] : vector<2x8xi1>, vector<2x8xf32>
+// CHECK-DAG:       %[[YA:.*]] = vector.insert_strided_slice %[[KA]], %[[VA]] {offsets = [0, 0], strides = [1, 1]} : vector<2x8xf32> into vector<4x16xf32>
+// CHECK-DAG:       %[[MB:.*]] = vector.create_mask %{{.*}} : vector<8xi1>
+// CHECK-DAG:       %[[OB:.*]] = arith.select %[[MB]], %[[VB]], %{{.*}} : vector<8xi1>, vector<8xi32>
+// CHECK-DAG:       %[[NB:.*]] = arith.addi %[[OB]], %[[OB]] : vector<8xi32>
+// CHECK-DAG:       %[[KB:.*]] = arith.select %[[MB]], %[[NB]], %[[VB]] : vector<8xi1>, vector<8xi32>
+// CHECK:           scf.yield %[[YA]], %[[KB]] : vector<4x16xf32>, vector<8xi32>
+// CHECK:         }
+// CHECK:         return %[[L]]#0, %[[L]]#1
+func.func @two_accumulators(%a: vector<4x16xf32>, %b: vector<8xi32>, %n: index, %r: index, %p: f32) -> (vector<4x16xf32>, vector<8xi32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0 : i32
+  %ea = tensor.empty() : tensor<4x16xf32>
+  %eb = tensor.empty() : tensor<8xi32>
+  %ia = vector.transfer_write %a, %ea[%c0, %c0] {in_bounds = [true, true]} : vector<4x16xf32>, tensor<4x16xf32>
+  %ib = vector.transfer_write %b, %eb[%c0] {in_bounds = [true]} : vector<8xi32>, tensor<8xi32>
+  %l:2 = scf.for %j = %c0 to %n step %c1 iter_args(%ta = %ia, %tb = %ib) -> (tensor<4x16xf32>, tensor<8xi32>) {
+    %sa = tensor.extract_slice %ta[0, 0] [%r, %j] [1, 1] : tensor<4x16xf32> to tensor<?x?xf32>
+    %ma = vector.create_mask %r, %j : vector<2x8xi1>
+    %oa = vector.transfer_read %sa[%c0, %c0], %p, %ma : tensor<?x?xf32>, vector<2x8xf32>
+    %na = arith.mulf %oa, %oa : vector<2x8xf32>
+    %wa = vector.transfer_write %na, %sa[%c0, %c0], %ma : vector<2x8xf32>, tensor<?x?xf32>
+    %ya = tensor.insert_slice %wa into %ta[0, 0] [%r, %j] [1, 1] : tensor<?x?xf32> into tensor<4x16xf32>
+    %sb = tensor.extract_slice %tb[0] [%j] [1] : tensor<8xi32> to tensor<?xi32>
+    %mb = vector.create_mask %j : vector<8xi1>
+    %ob = vector.transfer_read %sb[%c0], %zero, %mb {in_bounds = [false]} : tensor<?xi32>, vector<8xi32>
+    %nb = arith.addi %ob, %ob : vector<8xi32>
+    %wb = vector.transfer_write %nb, %sb[%c0], %mb {in_bounds = [false]} : vector<8xi32>, tensor<?xi32>
+    %yb = tensor.insert_slice %wb into %tb[0] [%j] [1] : tensor<?xi32> into tensor<8xi32>
+    scf.yield %ya, %yb : tensor<4x16xf32>, tensor<8xi32>
+  }
+  %ra = vector.transfer_read %l#0[%c0, %c0], %p {in_bounds = [true, true]} : tensor<4x16xf32>, vector<4x16xf32>
+  %rb = vector.transfer_read %l#1[%c0], %zero {in_bounds = [true]} : tensor<8xi32>, vector<8xi32>
+  return %ra, %rb : vector<4x16xf32>, vector<8xi32>
+}
+
+// -----
+
+// Negative: each insert yielded for the other iter_arg, a read at another
+// index than the slice's start, the write before the read, and an
+// accumulator of more than 4096 bits (it would be spilled): each loop keeps
+// its tensors.
+// CHECK-LABEL: func @not_carried_either
+// NEG-LABEL: func @not_carried_either
+// NEG-NOT:     strided_slice
+// NEG:         return
+// CHECK-COUNT-5: tensor.insert_slice
+// CHECK:         return
+func.func @not_carried_either(%acc: vector<1x8xf32>, %big: vector<1x256xf32>, %n: index)
+    -> (tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %pad = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8xf32>
+  %init = vector.transfer_write %acc, %e[%c0, %c0] {in_bounds = [true, true]} : vector<1x8xf32>, tensor<1x8xf32>
+  %swapped:2 = scf.for %j = %c0 to %n step %c1 iter_args(%t = %init, %u = %init) -> (tensor<1x8xf32>, tensor<1x8xf32>) {
+    %ts = tensor.extract_slice %t[0, 0] [1, %j] [1, 1] : tensor<1x8xf32> to tensor<1x?xf32>
+    %m = vector.create_mask %c1, %j : vector<1x8xi1>
+    %old = vector.transfer_read %ts[%c0, %c0], %pad, %m {in_bounds = [true, true]} : tensor<1x?xf32>, vector<1x8xf32>
+    %new = arith.mulf %old, %old : vector<1x8xf32>
+    %w = vector.transfer_write %new, %ts[%c0, %c0], %m {in_bounds = [true, true]} : vector<1x8xf32>, tensor<1x?xf32>
+    %ins = tensor.insert_slice %w into %t[0, 0] [1, %j] [1, 1] : tensor<1x?xf32> into tensor<1x8xf32>
+    %us = tensor.extract_slice %u[0, 0] [1, %j] [1, 1] : tensor<1x8xf32> to tensor<1x?xf32>
+    %uold = vector.transfer_read %us[%c0, %c0], %pad, %m {in_bounds = [true, true]} : tensor<1x?xf32>, vector<1x8xf32>
+    %unew = arith.addf %uold, %uold : vector<1x8xf32>
+    %uw = vector.transfer_write %unew, %us[%c0, %c0], %m {in_bounds = [true, true]} : vector<1x8xf32>, tensor<1x?xf32>
+    %uins = tensor.insert_slice %uw into %u[0, 0] [1, %j] [1, 1] : tensor<1x?xf32> into tensor<1x8xf32>
+    scf.yield %uins, %ins : tensor<1x8xf32>, tensor<1x8xf32>
+  }
+  %shifted = scf.for %j = %c0 to %n step %c1 iter_args(%t = %init) -> (tensor<1x8xf32>) {
+    %ts = tensor.extract_slice %t[0, 0] [1, %j] [1, 1] : tensor<1x8xf32> to tensor<1x?xf32>
+    %m = vector.create_mask %c1, %j : vector<1x8xi1>
+    %old = vector.transfer_read %ts[%c0, %c1], %pad, %m : tensor<1x?xf32>, vector<1x8xf32>
+    %w = vector.transfer_write %old, %ts[%c0, %c0], %m : vector<1x8xf32>, tensor<1x?xf32>
+    %ins = tensor.insert_slice %w into %t[0, 0] [1, %j] [1, 1] : tensor<1x?xf32> into tensor<1x8xf32>
+    scf.yield %ins : tensor<1x8xf32>
+  }
+  %write_first = scf.for %j = %c0 to %n step %c1 iter_args(%t = %init) -> (tensor<1x8xf32>) {
+    %ts = tensor.extract_slice %t[0, 0] [1, %j] [1, 1] : tensor<1x8xf32> to tensor<1x?xf32>
+    %m = vector.create_mask %c1, %j : vector<1x8xi1>
+    %w = vector.transfer_write %acc, %ts[%c0, %c0], %m {in_bounds = [true, true]} : vector<1x8xf32>, tensor<1x?xf32>
+    %old = vector.transfer_read %ts[%c0, %c0], %pad, %m {in_bounds = [true, true]} : tensor<1x?xf32>, vector<1x8xf32>
+    "test.use"(%old) : (vector<1x8xf32>) -> ()
+    %ins = tensor.insert_slice %w into %t[0, 0] [1, %j] [1, 1] : tensor<1x?xf32> into tensor<1x8xf32>
+    scf.yield %ins : tensor<1x8xf32>
+  }
+  %eb = tensor.empty() : tensor<1x256xf32>
+  %initb = vector.transfer_write %big, %eb[%c0, %c0] {in_bounds = [true, true]} : vector<1x256xf32>, tensor<1x256xf32>
+  %too_big = scf.for %j = %c0 to %n step %c1 iter_args(%t = %initb) -> (tensor<1x256xf32>) {
+    %ts = tensor.extract_slice %t[0, 0] [1, %j] [1, 1] : tensor<1x256xf32> to tensor<1x?xf32>
+    %m = vector.create_mask %c1, %j : vector<1x8xi1>
+    %old = vector.transfer_read %ts[%c0, %c0], %pad, %m {in_bounds = [true, true]} : tensor<1x?xf32>, vector<1x8xf32>
+    %w = vector.transfer_write %old, %ts[%c0, %c0], %m {in_bounds = [true, true]} : vector<1x8xf32>, tensor<1x?xf32>
+    %ins = tensor.insert_slice %w into %t[0, 0] [1, %j] [1, 1] : tensor<1x?xf32> into tensor<1x256xf32>
+    scf.yield %ins : tensor<1x256xf32>
+  }
+  return %swapped#0, %shifted, %write_first, %swapped#1, %too_big : tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x256xf32>
 }

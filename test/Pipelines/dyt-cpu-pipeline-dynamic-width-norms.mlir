@@ -5,7 +5,9 @@
 // through that loop as a vector (dyt-forward-partial-transfers), so no row
 // allocates a buffer for it or stores it under a mask and loads it back.
 // The only allocation in the row loop nest would be that buffer: there is
-// none, and the only masked stores are of the result's last tile.
+// none, and the only masked stores are of the result's last tile. The row
+// loop nest is there twice, versioned on the row stride (aligned streaming
+// stores or cached ones): both copies are checked.
 // CHECK-LABEL: IR Dump After DytCpuLowerVectorsPass
 // CHECK:         func.func @rms_norm
 // CHECK:         scf.forall
@@ -16,7 +18,19 @@
 // CHECK:             vector.maskedload {{.*}} : memref<1x?xf32, {{.*}}>, vector<63xi1>, vector<63xf32> into vector<63xf32>
 // CHECK-NOT:         vector.maskedload
 // CHECK-NOT:         vector.maskedstore
-// CHECK:           vector.reduction <add>, %{{.*}}
+// CHECK:           vector.reduction <add>, %[[SUM]]
+// CHECK-NOT:       memref.alloc
+// CHECK:           vector.maskedstore {{.*}} : memref<1x?xf32, {{.*}}>, vector<63xi1>, vector<63xf32>
+// CHECK:         } else {
+// CHECK:         scf.forall
+// CHECK-NOT:       memref.alloc
+// CHECK:           %[[WHOLE:.*]] = scf.for {{.*}} -> (vector<64xf32>)
+// CHECK-NOT:       vector.maskedstore
+// CHECK:           %[[SUM:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[WHOLE]]) -> (vector<64xf32>)
+// CHECK:             vector.maskedload {{.*}} : memref<1x?xf32, {{.*}}>, vector<63xi1>, vector<63xf32> into vector<63xf32>
+// CHECK-NOT:         vector.maskedload
+// CHECK-NOT:         vector.maskedstore
+// CHECK:           vector.reduction <add>, %[[SUM]]
 // CHECK-NOT:       memref.alloc
 // CHECK:           vector.maskedstore {{.*}} : memref<1x?xf32, {{.*}}>, vector<63xi1>, vector<63xf32>
 // CHECK:         return
@@ -27,19 +41,39 @@ func.func @rms_norm(%x: tensor<?x?xf32>, %g: tensor<?xf32>) -> tensor<?x?xf32> {
 
 // -----
 
-// LayerNorm of bf16, two row sums (mean, then variance), both carried in
-// vectors through their remainder loops.
+// LayerNorm of bf16: two row sums (mean, then variance), each carried in a
+// vector from its whole tiles through its remainder loop.
 // CHECK-LABEL: IR Dump After DytCpuLowerVectorsPass
 // CHECK:         func.func @layer_norm
 // CHECK:         scf.forall
 // CHECK-NOT:       memref.alloc
-// CHECK:           scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<64xf32>)
+// CHECK:           %[[MEAN_WHOLE:.*]] = scf.for {{.*}} -> (vector<64xf32>)
 // CHECK-NOT:       vector.maskedstore
-// CHECK:           vector.reduction <add>
+// CHECK:           %[[MEAN:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[MEAN_WHOLE]]) -> (vector<64xf32>)
 // CHECK-NOT:       vector.maskedstore
-// CHECK:           scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<64xf32>)
+// CHECK:           vector.reduction <add>, %[[MEAN]]
 // CHECK-NOT:       vector.maskedstore
-// CHECK:           vector.reduction <add>
+// CHECK:           %[[VAR_WHOLE:.*]] = scf.for {{.*}} -> (vector<64xf32>)
+// CHECK-NOT:       vector.maskedstore
+// CHECK:           %[[VAR:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[VAR_WHOLE]]) -> (vector<64xf32>)
+// CHECK-NOT:       vector.maskedstore
+// CHECK:           vector.reduction <add>, %[[VAR]]
+// CHECK-NOT:       memref.alloc
+// CHECK:           vector.maskedstore {{.*}} : memref<1x?xbf16, {{.*}}>, vector<63xi1>, vector<63xbf16>
+// CHECK:         } else {
+// CHECK:         scf.forall
+// CHECK-NOT:       memref.alloc
+// CHECK:           %[[MEAN_WHOLE:.*]] = scf.for {{.*}} -> (vector<64xf32>)
+// CHECK-NOT:       vector.maskedstore
+// CHECK:           %[[MEAN:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[MEAN_WHOLE]]) -> (vector<64xf32>)
+// CHECK-NOT:       vector.maskedstore
+// CHECK:           vector.reduction <add>, %[[MEAN]]
+// CHECK-NOT:       vector.maskedstore
+// CHECK:           %[[VAR_WHOLE:.*]] = scf.for {{.*}} -> (vector<64xf32>)
+// CHECK-NOT:       vector.maskedstore
+// CHECK:           %[[VAR:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[VAR_WHOLE]]) -> (vector<64xf32>)
+// CHECK-NOT:       vector.maskedstore
+// CHECK:           vector.reduction <add>, %[[VAR]]
 // CHECK-NOT:       memref.alloc
 // CHECK:           vector.maskedstore {{.*}} : memref<1x?xbf16, {{.*}}>, vector<63xi1>, vector<63xbf16>
 // CHECK:         return
