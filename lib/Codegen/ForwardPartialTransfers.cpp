@@ -119,12 +119,12 @@ constexpr int64_t kMaxCarriedBits = 4096;
 /// The pieces of a loop-carried accumulator that each step updates in its
 /// first lanes through a tensor (see CarryAccumulatorInVector).
 struct TensorAccumulator {
-  unsigned index;                  // of the iter_arg
-  vector::TransferWriteOp init;    // V written over all of the init tensor
-  tensor::ExtractSliceOp slice;    // the first lanes, in the loop
-  vector::TransferReadOp read;     // masked read of the slice
-  vector::TransferWriteOp update;  // masked write back, same mask
-  tensor::InsertSliceOp insert;    // the slice put back, yielded
+  unsigned index;                 // of the iter_arg
+  vector::TransferWriteOp init;   // V written over all of the init tensor
+  tensor::ExtractSliceOp slice;   // the first lanes, in the loop
+  vector::TransferReadOp read;    // masked read of the slice
+  vector::TransferWriteOp update; // masked write back, same mask
+  tensor::InsertSliceOp insert;   // the slice put back, yielded
 };
 
 /// The one op of type `OpTy` among exactly two users of `v` whose other
@@ -163,15 +163,15 @@ std::optional<TensorAccumulator> matchAccumulator(scf::ForOp loop,
   // the loop would live in spilled registers, no better than the buffer.
   VectorType whole = acc.init.getVectorType();
   if (whole.getRank() == 0 || !whole.getElementType().isIntOrFloat() ||
-      whole.getNumElements() * whole.getElementTypeBitWidth() >
-          kMaxCarriedBits)
+      whole.getNumElements() * whole.getElementTypeBitWidth() > kMaxCarriedBits)
     return std::nullopt;
 
   BlockArgument arg = loop.getRegionIterArgs()[index];
   std::tie(acc.slice, acc.insert) =
       splitTwoUsers<tensor::ExtractSliceOp, tensor::InsertSliceOp>(arg);
-  if (!acc.slice || acc.slice.getSource() != arg ||
-      acc.insert.getDest() != arg || !acc.slice.hasZeroOffset() ||
+  // (A slice, a read or a write can take a tensor as its source or base
+  // only; an insert_slice takes it as its source or its dest.)
+  if (!acc.slice || acc.insert.getDest() != arg || !acc.slice.hasZeroOffset() ||
       !acc.slice.hasUnitStride() ||
       acc.slice.getType().getRank() != acc.slice.getSourceType().getRank() ||
       !acc.slice.isSameAs(acc.insert, isEqualConstantIntOrValue))
@@ -180,9 +180,7 @@ std::optional<TensorAccumulator> matchAccumulator(scf::ForOp loop,
   std::tie(acc.read, acc.update) =
       splitTwoUsers<vector::TransferReadOp, vector::TransferWriteOp>(
           acc.slice.getResult());
-  if (!acc.read || acc.read.getBase() != acc.slice.getResult() ||
-      acc.update.getBase() != acc.slice.getResult() ||
-      acc.insert.getSource() != acc.update.getResult() ||
+  if (!acc.read || acc.insert.getSource() != acc.update.getResult() ||
       !acc.update->hasOneUse() || !acc.insert->hasOneUse() ||
       *acc.insert->getUsers().begin() != loop.getBody()->getTerminator() ||
       acc.insert->getUses().begin()->getOperandNumber() != index)
@@ -191,19 +189,19 @@ std::optional<TensorAccumulator> matchAccumulator(scf::ForOp loop,
   // Lane-for-lane, the read and the write touch exactly the slice: the
   // same mask, made of the slice's sizes, identity maps, zero indices.
   VectorType type = acc.read.getVectorType();
-  auto mask = acc.read.getMask() ? acc.read.getMask()
-                                         .getDefiningOp<vector::CreateMaskOp>()
-                                 : vector::CreateMaskOp();
+  auto mask = acc.read.getMask()
+                  ? acc.read.getMask().getDefiningOp<vector::CreateMaskOp>()
+                  : vector::CreateMaskOp();
   if (!mask || acc.update.getMask() != acc.read.getMask() ||
       acc.update.getVectorType() != type || type.isScalable() ||
       type.getRank() != acc.slice.getType().getRank() ||
       !acc.read.getPermutationMap().isIdentity() ||
       !acc.update.getPermutationMap().isIdentity() ||
       !hasZeroIndices(acc.read) || !hasZeroIndices(acc.update) ||
-      !llvm::all_of(llvm::zip(type.getShape(),
-                              acc.init.getVectorType().getShape()),
-                    [](auto rw) { return std::get<0>(rw) <= std::get<1>(rw); }) ||
-      type.getElementType() != acc.init.getVectorType().getElementType())
+      !llvm::all_of(
+          llvm::zip(type.getShape(), whole.getShape()),
+          [](auto rw) { return std::get<0>(rw) <= std::get<1>(rw); }) ||
+      type.getElementType() != whole.getElementType())
     return std::nullopt;
   // The vector ops that replace them are built where the read and the write
   // were: the read's must dominate the write's.
@@ -259,8 +257,8 @@ struct CarryAccumulatorInVector : OpRewritePattern<scf::ForOp> {
     Location loc = acc->read.getLoc();
     Value lanes = vector::ExtractStridedSliceOp::create(
         rewriter, loc, carried, zeros, type.getShape(), ones);
-    Value padding =
-        vector::BroadcastOp::create(rewriter, loc, type, acc->read.getPadding());
+    Value padding = vector::BroadcastOp::create(rewriter, loc, type,
+                                                acc->read.getPadding());
     rewriter.replaceOpWithNewOp<arith::SelectOp>(acc->read, mask, lanes,
                                                  padding);
     rewriter.setInsertionPoint(acc->update);

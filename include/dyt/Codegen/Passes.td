@@ -132,10 +132,9 @@ def DytForwardPartialTransfersPass
     of the same vector type and the same `vector.create_mask` (whose sizes
     are the slice's sizes) update, and the updated slice inserted back where
     it came from and yielded, V of at most 4096 bits: the loop carries V
-    instead. The read becomes
-    V's leading lanes with the padding in the masked-off lanes
-    (`vector.extract_strided_slice`, `arith.select`), the write the updated
-    lanes selected under the mask and laid over V
+    instead. The read becomes V's leading lanes with the padding in the
+    masked-off lanes (`vector.extract_strided_slice`, `arith.select`), the
+    write the updated lanes selected under the mask and laid over V
     (`vector.insert_strided_slice`), and the loop's tensor result V written
     after the loop into what the init was written into.
 
