@@ -9,6 +9,15 @@
 // RUN: %dyt_run_check %s -e rms --ref rms_norm --eps 1e-6 --arg 7x4096:f32 --arg 4096:f32 | FileCheck %s --check-prefix=RMS
 // RUN: %dyt_run_check %s -e rms_f16 --ref rms_norm --eps 1e-6 --arg 3x1001:f16 --arg 1001:f16 | FileCheck %s --check-prefix=RMSH
 // RUN: %dyt_run_check %s -e rms_dynamic --ref rms_norm --eps 1e-6 --threads 2 --arg 37x1:f32 --arg 1:f32 | FileCheck %s --check-prefix=RMSD
+// Dynamic widths with whole 64-lane tiles and a remainder (its row sums'
+// accumulator carried through the remainder loop in registers), special
+// values among them, and bf16.
+// RUN: %dyt_run_check %s -e ln_dynamic --ref layer_norm --arg 2x3x771:f32 --arg 771:f32 --arg 771:f32 | FileCheck %s --check-prefix=LNDW
+// RUN: %dyt_run_check %s -e ln_dynamic --ref layer_norm --arg 2x4x130:f32:special --arg 130:f32 --arg 130:f32 | FileCheck %s --check-prefix=LNDS
+// RUN: %dyt_run_check %s -e ln_dynamic_bf16 --ref layer_norm --threads 2 --arg 5x771:bf16 --arg 771:bf16 --arg 771:bf16 | FileCheck %s --check-prefix=LNDB
+// RUN: %dyt_run_check %s -e rms_dynamic --ref rms_norm --eps 1e-6 --threads 2 --arg 5x771:f32 --arg 771:f32 | FileCheck %s --check-prefix=RMSDW
+// RUN: %dyt_run_check %s -e rms_dynamic --ref rms_norm --eps 1e-6 --arg 8x65:f32:special --arg 65:f32 | FileCheck %s --check-prefix=RMSDS
+// RUN: %dyt_run_check %s -e rms_dynamic_bf16 --ref rms_norm --eps 1e-6 --arg 3x4099:bf16 --arg 4099:bf16 | FileCheck %s --check-prefix=RMSDB
 
 // LN: OK ln: 
 // LN1: OK ln_rank1: 7 elements
@@ -18,6 +27,12 @@
 // RMS: OK rms: 28672 elements
 // RMSH: OK rms_f16: 3003 elements (f16)
 // RMSD: OK rms_dynamic: 37 elements
+// LNDW: OK ln_dynamic: 4626 elements
+// LNDS: OK ln_dynamic: 1040 elements
+// LNDB: OK ln_dynamic_bf16: 3855 elements (bf16)
+// RMSDW: OK rms_dynamic: 3855 elements
+// RMSDS: OK rms_dynamic: 520 elements
+// RMSDB: OK rms_dynamic_bf16: 12297 elements (bf16)
 
 func.func @ln(%x: tensor<?x1001xf32>, %g: tensor<1001xf32>, %b: tensor<1001xf32>) -> tensor<?x1001xf32> {
   %y = dyt.layer_norm %x gamma(%g : tensor<1001xf32>) beta(%b : tensor<1001xf32>) : tensor<?x1001xf32> -> tensor<?x1001xf32>
@@ -50,4 +65,12 @@ func.func @rms_f16(%x: tensor<3x1001xf16>, %g: tensor<1001xf16>) -> tensor<3x100
 func.func @rms_dynamic(%x: tensor<?x?xf32>, %g: tensor<?xf32>) -> tensor<?x?xf32> {
   %y = dyt.rms_norm %x gamma(%g : tensor<?xf32>) : tensor<?x?xf32> -> tensor<?x?xf32>
   return %y : tensor<?x?xf32>
+}
+func.func @ln_dynamic_bf16(%x: tensor<?x?xbf16>, %g: tensor<?xbf16>, %b: tensor<?xbf16>) -> tensor<?x?xbf16> {
+  %y = dyt.layer_norm %x gamma(%g : tensor<?xbf16>) beta(%b : tensor<?xbf16>) : tensor<?x?xbf16> -> tensor<?x?xbf16>
+  return %y : tensor<?x?xbf16>
+}
+func.func @rms_dynamic_bf16(%x: tensor<?x?xbf16>, %g: tensor<?xbf16>) -> tensor<?x?xbf16> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<?xbf16>) : tensor<?x?xbf16> -> tensor<?x?xbf16>
+  return %y : tensor<?x?xbf16>
 }
