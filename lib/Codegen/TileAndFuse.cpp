@@ -5,6 +5,7 @@
 //   1. roots: row-wise `scf.forall` with producers fused (norms run per row
 //      while it is in cache), or cache blocks and register tiles for
 //      contractions (ContractionTiling.h);
+//   1b. rows of odd widths split at their first cache line (align-row-heads);
 //   2. inside: innermost loop by `unroll` vectors, or K by 1 for contractions.
 //
 //===----------------------------------------------------------------------===//
@@ -22,6 +23,7 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -241,6 +243,136 @@ LogicalResult tileRootAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
   return success();
 }
 
+/// The bytes of a cache line, the unit `align-row-heads` aligns rows to.
+constexpr int64_t kCacheLineBytes = 64;
+
+/// Replaces `op` by one op per part of its loop `dim`, each part an
+/// (offset, size) of that loop, chained through the destination as
+/// linalg::splitOp chains its two halves (which cannot give a part a static
+/// size after one of dynamic size: it clamps every split point with a min).
+/// Returns the parts' ops.
+SmallVector<linalg::LinalgOp>
+splitLoop(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
+          ArrayRef<std::pair<OpFoldResult, OpFoldResult>> parts) {
+  auto tileable = cast<TilingInterface>(op.getOperation());
+  Location loc = op.getLoc();
+  SmallVector<Range> domain = tileable.getIterationDomain(rewriter);
+  SmallVector<OpFoldResult> offsets, sizes;
+  for (const Range &range : domain) {
+    offsets.push_back(range.offset);
+    sizes.push_back(range.size);
+  }
+  SmallVector<linalg::LinalgOp> partOps;
+  for (auto [offset, size] : parts) {
+    offsets[dim] = offset;
+    sizes[dim] = size;
+    // Each part reads the destination as the previous part left it.
+    FailureOr<TilingResult> part =
+        tileable.getTiledImplementation(rewriter, offsets, sizes);
+    assert(succeeded(part) && part->tiledOps.size() == 1 &&
+           "a linalg op tiles into one op");
+    SmallVector<OpFoldResult> resultOffsets, resultSizes;
+    LogicalResult position = tileable.getResultTilePosition(
+        rewriter, 0, offsets, sizes, resultOffsets, resultSizes);
+    assert(succeeded(position) && "a linalg op has result tile positions");
+    (void)position;
+    Value dest = op.getDpsInitOperand(0)->get();
+    Value inserted = tensor::InsertSliceOp::create(
+        rewriter, loc, part->tiledValues[0], dest, resultOffsets, resultSizes,
+        SmallVector<OpFoldResult>(resultOffsets.size(),
+                                  rewriter.getIndexAttr(1)));
+    rewriter.modifyOpInPlace(
+        op, [&] { op.getDpsInitOperand(0)->set(inserted); });
+    partOps.push_back(cast<linalg::LinalgOp>(part->tiledOps[0]));
+  }
+  rewriter.replaceOp(op, op.getDpsInitOperand(0)->get());
+  return partOps;
+}
+
+/// Step 1b (`align-row-heads`): where `op` writes a whole row of an
+/// scf.forall's result whose width is not a multiple of a cache line (771
+/// f32), most of the row's vector stores straddle two lines, and x86 pays
+/// for each split store. `op` is split along the row into
+///   head [0, h), h = (-rowStart) mod line: less than a line;
+///   body [h, h + B), B = the most whole lines that fit after any head,
+///        (W - (line - 1)) rounded down to lines: a static size, tiled in
+///        step 2 as any row, every tile starting on a line;
+///   rest [h + B, W): less than two lines.
+/// Head and rest become one masked vector op each (their sizes are bounded
+/// at compile time), no loop. Alignment assumes the result buffer starts
+/// on a line, as bufferization's allocations do. The row's start is the
+/// slice's flat offset, which needs every dim of the result but the
+/// outermost static. Only results of 4-byte or wider elements: measured on
+/// bf16, the two masked ops cost more than the aligned stores save.
+/// Returns the head and the rest, or nothing where `op` is not such a row.
+SmallVector<linalg::LinalgOp> alignRowHead(RewriterBase &rewriter,
+                                           linalg::LinalgOp op) {
+  if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+      op.getNumLoops() == 0)
+    return {};
+  OpOperand *init = op.getDpsInitOperand(0);
+  if (!op.getMatchingIndexingMap(init).isIdentity())
+    return {};
+  auto slice = init->get().getDefiningOp<tensor::ExtractSliceOp>();
+  auto sharedOut = slice ? dyn_cast<BlockArgument>(slice.getSource())
+                         : BlockArgument();
+  auto forall =
+      sharedOut ? dyn_cast<scf::ForallOp>(sharedOut.getOwner()->getParentOp())
+                : scf::ForallOp();
+  if (!forall || !llvm::is_contained(forall.getRegionIterArgs(), sharedOut) ||
+      !slice.hasUnitStride() ||
+      slice.getSourceType().getRank() != slice.getResultType().getRank())
+    return {};
+  RankedTensorType rowsType = slice.getSourceType();
+  ArrayRef<int64_t> shape = rowsType.getShape();
+  unsigned innermost = shape.size() - 1;
+  int64_t width = shape.back();
+  unsigned elementBytes = rowsType.getElementTypeBitWidth() / 8;
+  if (elementBytes < 4 || kCacheLineBytes % elementBytes != 0 ||
+      llvm::any_of(shape.drop_front(), ShapedType::isDynamic))
+    return {};
+  int64_t line = kCacheLineBytes / elementBytes;
+  if (width % line == 0 ||
+      !isConstantIntValue(slice.getMixedOffsets()[innermost], 0) ||
+      !isConstantIntValue(slice.getMixedSizes()[innermost], width))
+    return {};
+
+  // rowStart = sum(offset[d] * stride[d]) over the outer dims, as affine
+  // symbols; h = (-rowStart) mod line (affine's mod is never negative).
+  MLIRContext *context = rewriter.getContext();
+  AffineExpr rowStart = getAffineConstantExpr(0, context);
+  int64_t stride = width;
+  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+  for (int d = innermost - 1; d >= 0; --d) {
+    rowStart = rowStart + getAffineSymbolExpr(d, context) * stride;
+    if (d > 0) // shape[0] may be dynamic; no stride needs it.
+      stride *= shape[d];
+  }
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  ArrayRef<OpFoldResult> outerOffsets = ArrayRef(offsets).drop_back();
+  OpFoldResult head = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, AffineMap::get(0, innermost, (-rowStart) % line),
+      outerOffsets);
+  // A row known to start on a line (a single row at offset 0) needs no head.
+  if (isConstantIntValue(head, 0))
+    return {};
+  int64_t body = (width - (line - 1)) / line * line;
+  if (body <= 0) // Under two lines wide: no whole line after every head.
+    return {};
+  AffineExpr h = getAffineSymbolExpr(0, context);
+  OpFoldResult restOffset =
+      affine::makeComposedFoldedAffineApply(rewriter, loc, h + body, {head});
+  OpFoldResult restSize = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, width - body - h, {head});
+  SmallVector<linalg::LinalgOp> parts =
+      splitLoop(rewriter, op, innermost,
+                {{rewriter.getIndexAttr(0), head},
+                 {head, rewriter.getIndexAttr(body)},
+                 {restOffset, restSize}});
+  return {parts[0], parts[2]};
+}
+
 /// Step 2: tiles `op` by `tileSizes` in scf.for loops. A reduction along the
 /// innermost loop (a norm's row sums) is tiled as a partial reduction: the
 /// loop adds each tile into a tile-sized accumulator, lane by lane, and one
@@ -377,6 +509,20 @@ struct DytCpuTileAndFusePass
     if (failed(applyPatternsGreedily(func, canonicalization)))
       return signalPassFailure();
 
+    // Step 1b. Row stores aligned to cache lines.
+    DenseSet<Operation *> rowEnds;
+    if (alignRowHeads) {
+      SmallVector<linalg::LinalgOp> rows;
+      func.walk([&](linalg::LinalgOp op) {
+        if (isTensorLinalgOp(op) && !isContraction(op) &&
+            isa_and_present<scf::ForallOp>(op->getParentOp()))
+          rows.push_back(op);
+      });
+      for (linalg::LinalgOp op : rows)
+        for (linalg::LinalgOp part : alignRowHead(rewriter, op))
+          rowEnds.insert(part);
+    }
+
     // Step 2. Every linalg op, in or out of the loops above.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
@@ -384,6 +530,10 @@ struct DytCpuTileAndFusePass
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {
+      // A row's head and rest are shorter than two lines: one masked
+      // vector op each, no loop.
+      if (rowEnds.contains(op))
+        continue;
       SmallVector<int64_t> sizes = innerTileSizes(op, lanes * unroll);
       // Nothing to do when every loop already fits its tile.
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();

@@ -103,6 +103,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
   DytCpuTileAndFusePassOptions tiling;
   tiling.vectorBits = options.vectorBits;
   tiling.peelPartialTiles = options.peelPartialTiles;
+  tiling.alignRowHeads = options.alignRowHeads;
   pm.addNestedPass<func::FuncOp>(createDytCpuTileAndFusePass(tiling));
   pm.addNestedPass<func::FuncOp>(createDytCpuVectorizePass());
   pm.addPass(createCanonicalizerPass());

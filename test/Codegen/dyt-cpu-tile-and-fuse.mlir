@@ -1,5 +1,5 @@
-// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512}),cse)" | FileCheck %s
-// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512 peel-partial-tiles=false}),cse)" | FileCheck %s --check-prefix=NOPEEL
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512 align-row-heads=false}),cse)" | FileCheck %s
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512 align-row-heads=false peel-partial-tiles=false}),cse)" | FileCheck %s --check-prefix=NOPEEL
 
 // LayerNorm: one scf.forall iteration per row, with both reductions, the
 // row statistics and the normalisation fused inside it. Each inner loop

@@ -10,6 +10,9 @@
 // RUN: %dyt_run_check %s -e special --ref dyt --arg 4x33:f32:special --arg scalar:f32 --arg 33:f32 --arg 33:f32 | FileCheck %s --check-prefix=SPECIAL
 // RUN: %dyt_run_check %s -e special --ref dyt --arg 4x33:f32:wide --arg scalar:f32 --arg 33:f32 --arg 33:f32 | FileCheck %s --check-prefix=SPECIAL
 // RUN: %dyt_run_check %s -e dynamic --ref dyt --threads 2 --arg 64x3x100:f32 --arg scalar:f32 --arg 100:f32 --arg 100:f32 | FileCheck %s --check-prefix=DYN
+// Rows of 771 f32 split at their first cache line (align-row-heads, with
+// 512-bit vectors), their starts computed from two row indices.
+// RUN: %dyt_run_check %s -e rows_3d --ref dyt --threads 2 --pipeline 'dyt-cpu-pipeline{vector-bits=512}' --arg 3x7x771:f32 --arg scalar:f32 --arg 771:f32 --arg 771:f32 | FileCheck %s --check-prefix=R3D
 
 // CL: OK channels_last: 3003 elements (f32)
 // NCHW: OK nchw: 6272 elements (f32)
@@ -19,6 +22,7 @@
 // F16: OK half: 4004 elements (f16)
 // BF16: OK brain: 4608 elements (bf16)
 // SPECIAL: OK special: 132 elements
+// R3D: OK rows_3d: 16191 elements
 
 func.func @channels_last(%x: tensor<3x1001xf32>, %a: f32, %g: tensor<1001xf32>, %b: tensor<1001xf32>) -> tensor<3x1001xf32> {
   %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<1001xf32>) beta(%b : tensor<1001xf32>) : tensor<3x1001xf32> -> tensor<3x1001xf32>
@@ -51,4 +55,8 @@ func.func @brain(%x: tensor<2x3x768xbf16>, %a: f32, %g: tensor<768xbf16>, %b: te
 func.func @special(%x: tensor<4x33xf32>, %a: f32, %g: tensor<33xf32>, %b: tensor<33xf32>) -> tensor<4x33xf32> {
   %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<33xf32>) beta(%b : tensor<33xf32>) : tensor<4x33xf32> -> tensor<4x33xf32>
   return %y : tensor<4x33xf32>
+}
+func.func @rows_3d(%x: tensor<?x7x771xf32>, %a: f32, %g: tensor<771xf32>, %b: tensor<771xf32>) -> tensor<?x7x771xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<771xf32>) beta(%b : tensor<771xf32>) : tensor<?x7x771xf32> -> tensor<?x7x771xf32>
+  return %y : tensor<?x7x771xf32>
 }

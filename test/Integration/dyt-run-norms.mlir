@@ -18,6 +18,12 @@
 // RUN: %dyt_run_check %s -e rms_dynamic --ref rms_norm --eps 1e-6 --threads 2 --arg 5x771:f32 --arg 771:f32 | FileCheck %s --check-prefix=RMSDW
 // RUN: %dyt_run_check %s -e rms_dynamic --ref rms_norm --eps 1e-6 --arg 8x65:f32:special --arg 65:f32 | FileCheck %s --check-prefix=RMSDS
 // RUN: %dyt_run_check %s -e rms_dynamic_bf16 --ref rms_norm --eps 1e-6 --arg 3x4099:bf16 --arg 4099:bf16 | FileCheck %s --check-prefix=RMSDB
+// Static odd widths: with 512-bit vectors (any host runs them) rows are split
+// at their first cache line (align-row-heads), every row's head of a
+// different length; with threads, and special values.
+// RUN: %dyt_run_check %s -e rms_771 --ref rms_norm --eps 1e-6 --threads 2 --arg 17x771:f32 --arg 771:f32 | FileCheck %s --check-prefix=RMS771
+// RUN: %dyt_run_check %s -e rms_771 --ref rms_norm --eps 1e-6 --threads 2 --pipeline 'dyt-cpu-pipeline{vector-bits=512}' --arg 17x771:f32 --arg 771:f32 | FileCheck %s --check-prefix=RMS771
+// RUN: %dyt_run_check %s -e rms_771 --ref rms_norm --eps 1e-6 --pipeline 'dyt-cpu-pipeline{vector-bits=512}' --arg 16x771:f32:special --arg 771:f32 | FileCheck %s --check-prefix=RMS771S
 
 // LN: OK ln: 
 // LN1: OK ln_rank1: 7 elements
@@ -33,6 +39,8 @@
 // RMSDW: OK rms_dynamic: 3855 elements
 // RMSDS: OK rms_dynamic: 520 elements
 // RMSDB: OK rms_dynamic_bf16: 12297 elements (bf16)
+// RMS771: OK rms_771: 13107 elements
+// RMS771S: OK rms_771: 12336 elements
 
 func.func @ln(%x: tensor<?x1001xf32>, %g: tensor<1001xf32>, %b: tensor<1001xf32>) -> tensor<?x1001xf32> {
   %y = dyt.layer_norm %x gamma(%g : tensor<1001xf32>) beta(%b : tensor<1001xf32>) : tensor<?x1001xf32> -> tensor<?x1001xf32>
@@ -73,4 +81,8 @@ func.func @ln_dynamic_bf16(%x: tensor<?x?xbf16>, %g: tensor<?xbf16>, %b: tensor<
 func.func @rms_dynamic_bf16(%x: tensor<?x?xbf16>, %g: tensor<?xbf16>) -> tensor<?x?xbf16> {
   %y = dyt.rms_norm %x gamma(%g : tensor<?xbf16>) : tensor<?x?xbf16> -> tensor<?x?xbf16>
   return %y : tensor<?x?xbf16>
+}
+func.func @rms_771(%x: tensor<?x771xf32>, %g: tensor<771xf32>) -> tensor<?x771xf32> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<771xf32>) : tensor<?x771xf32> -> tensor<?x771xf32>
+  return %y : tensor<?x771xf32>
 }

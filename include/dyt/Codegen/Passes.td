@@ -46,6 +46,14 @@ def DytCpuTileAndFusePass
        vectorize without masks, and only the remainder needs them. Without
        peeling every tile of the row has a size of `min(tile, n - i)` and
        every load and store is masked.
+    1b. (Before step 2, with `align-row-heads`.) An elementwise op that
+       writes whole rows of an `scf.forall`'s result, 4-byte or wider
+       elements, whose width is not a multiple of a 64-byte line (771 f32),
+       would straddle two lines with every vector store. It is split along
+       the row at the row's first line boundary, `(-rowStart) mod line`
+       elements in (the row's start being its flat offset, so every dim but
+       the outermost must be static): the head becomes one masked vector,
+       and the rest is tiled as in step 2 with every whole tile aligned.
 
     Afterwards every linalg op has an iteration space with small constant
     upper bounds, which `dyt-cpu-vectorize` turns into (masked) vector ops.
@@ -71,6 +79,9 @@ def DytCpuTileAndFusePass
     Option<"peelPartialTiles", "peel-partial-tiles", "bool", /*default=*/"true",
            "Peel the last, partial tile off each step-2 loop whose tile "
            "size may not divide its trip count">,
+    Option<"alignRowHeads", "align-row-heads", "bool", /*default=*/"true",
+           "Split each row an scf.forall writes, where its width is not a "
+           "multiple of a cache line, at its first line boundary (step 1b)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -54,6 +54,13 @@ struct DytCpuPipelineOptions
                      "(widths the tile does not divide): the rest then run "
                      "without masks"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> alignRowHeads{
+      *this, "align-row-heads",
+      llvm::cl::desc("Split rows of widths that are not a multiple of a "
+                     "cache line at their first line boundary, so that "
+                     "their vector stores do not straddle lines (4-byte "
+                     "elements and wider)"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("Software prefetches this many bytes ahead of the "

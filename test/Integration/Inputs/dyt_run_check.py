@@ -5,6 +5,7 @@ against a NumPy reference computed in float64 from the same inputs.
   dyt_run_check.py --dyt-run PATH FILE.mlir -e FUNC --ref NAME
                    --arg SHAPE:DTYPE[:KIND]... [--axis N] [--eps E]
                    [--dynamic] [--threads N] [--device cpu|gpu]
+                   [--pipeline PIPELINE]
                    [--fold FOLD:I,J,..:R --hot-args I,J,..]
 
 SHAPE is 2x64x7x7 (or "scalar"), DTYPE f32/f16/bf16, KIND how values are
@@ -17,7 +18,9 @@ the arguments numbered I,J,.. and its R results follow the arguments named
 by --hot-args into FUNC; the reference sees the --arg values as they are.
 
 --device gpu runs FUNC with dyt-run --device gpu (dyt-nvvm-pipeline, on a
-CUDA GPU; --threads does not apply there).
+CUDA GPU; --threads does not apply there). --pipeline is dyt-run's: a
+pass pipeline in place of the default, e.g. 'dyt-cpu-pipeline{vector-bits=512}'
+to check code generated for AVX-512's vector width on any host.
 """
 import argparse
 import math
@@ -179,6 +182,7 @@ def main():
     p.add_argument("--eps", type=float, default=1e-5)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--device", choices=("cpu", "gpu"), default="cpu")
+    p.add_argument("--pipeline", default=None)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out-dtype", default=None)
     # Per-term relative error of a matmul's products (f32: ~1 ulp); bf16
@@ -212,6 +216,8 @@ def main():
                 cmd += ["--device", "gpu"]
             else:
                 cmd += ["--threads", str(opts.threads)]
+            if opts.pipeline:
+                cmd += ["--pipeline", opts.pipeline]
             for f in inputs:
                 cmd += ["--input", f]
             for f in outputs:

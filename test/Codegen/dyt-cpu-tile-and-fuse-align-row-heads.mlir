@@ -1,0 +1,147 @@
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512}),cse)" | FileCheck %s
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512 align-row-heads=false}),cse)" | FileCheck %s --check-prefix=OFF
+
+// Step 1b splits each row an scf.forall writes at its first 64-byte line:
+// head [0, h) with h = (-rowStart) mod line, a static body of whole lines
+// tiled as in step 2, and the rest. Negative cases leave the row alone.
+
+// 771 f32 rows: row i starts at 771 * i, so its head is (-771 * i) mod 16.
+// CHECK-DAG: #[[HEAD:.+]] = affine_map<()[s0] -> ((s0 * -771) mod 16)>
+// CHECK-DAG: #[[REST_AT:.+]] = affine_map<()[s0] -> ((s0 * -771) mod 16 + 752)>
+// CHECK-LABEL: func.func @rms_norm_771
+// CHECK: scf.forall (%[[I:.+]]) in (8)
+// The row sums are not split: only the row's result is.
+// CHECK: scf.for %{{.+}} = %c0 to %c768 step %c64 iter_args(%{{.+}} = %{{.+}}) -> (tensor<1x64xf32>)
+// CHECK: %[[ROW:.+]] = tensor.extract_slice %{{.+}}[%[[I]], 0] [1, 771] [1, 1] : tensor<8x771xf32> to tensor<1x771xf32>
+// CHECK: %[[H:.+]] = affine.apply #[[HEAD]]()[%[[I]]]
+// CHECK: %[[HEAD_OUT:.+]] = tensor.extract_slice %[[ROW]][0, 0] [1, %[[H]]] [1, 1]
+// CHECK: %[[HEAD_OP:.+]] = linalg.generic {{.+}} outs(%[[HEAD_OUT]] : tensor<1x?xf32>)
+// CHECK: %[[WITH_HEAD:.+]] = tensor.insert_slice %[[HEAD_OP]] into %[[ROW]][0, 0] [1, %[[H]]]
+// CHECK: %[[BODY:.+]] = tensor.extract_slice %[[WITH_HEAD]][0, %[[H]]] [1, 752] [1, 1] : tensor<1x771xf32> to tensor<1x752xf32>
+// CHECK: %[[LOOP:.+]] = scf.for %{{.+}} = %c0 to %c704 step %c64 iter_args(%{{.+}} = %[[BODY]]) -> (tensor<1x752xf32>)
+// CHECK: } -> tensor<1x64xf32>
+// CHECK: } -> tensor<1x48xf32>
+// CHECK: %[[WITH_BODY:.+]] = tensor.insert_slice %{{.+}} into %[[WITH_HEAD]][0, %[[H]]] [1, 752] [1, 1]
+// CHECK: %[[R:.+]] = affine.apply #[[REST_AT]]()[%[[I]]]
+// CHECK: %[[REST_OUT:.+]] = tensor.extract_slice %[[WITH_BODY]][0, %[[R]]] [1, %{{.+}}] [1, 1] : tensor<1x771xf32> to tensor<1x?xf32>
+// CHECK-NOT: scf.for
+// CHECK: %[[REST_OP:.+]] = linalg.generic {{.+}} outs(%[[REST_OUT]] : tensor<1x?xf32>)
+// CHECK: %[[DONE:.+]] = tensor.insert_slice %[[REST_OP]] into %[[WITH_BODY]][0, %[[R]]]
+// CHECK: tensor.parallel_insert_slice %[[DONE]] into %{{.+}}[%[[I]], 0] [1, 771] [1, 1]
+
+// OFF-NOT: mod 16
+// OFF-LABEL: func.func @rms_norm_771
+// OFF-NOT: affine.apply
+// OFF: scf.for %{{.+}} = %c0 to %c768 step %c64 iter_args(%{{.+}} = %{{.+}}) -> (tensor<1x771xf32>)
+// OFF: } -> tensor<1x3xf32>
+
+func.func @rms_norm_771(%x: tensor<8x771xf32>, %g: tensor<771xf32>) -> tensor<8x771xf32> {
+  %y = dyt.rms_norm %x gamma(%g : tensor<771xf32>) : tensor<8x771xf32> -> tensor<8x771xf32>
+  return %y : tensor<8x771xf32>
+}
+
+// -----
+
+// A row of a 3-D result starts at 500 * i + 100 * j; the simplifier writes
+// its (-rowStart) mod 16 with a floordiv.
+// CHECK-DAG: #[[HEAD3:.+]] = affine_map<()[s0, s1] -> (s0 * -500 - s1 * 100 - ((s0 * -125 - s1 * 25) floordiv 4) * 16)>
+// CHECK-LABEL: func.func @dyt_3d
+// CHECK: scf.forall (%[[I:.+]], %[[J:.+]]) in (%{{.+}}, 5)
+// CHECK: %[[H:.+]] = affine.apply #[[HEAD3]]()[%[[I]], %[[J]]]
+// CHECK: } -> tensor<1x1x?xf32>
+// The 80-element body: one whole tile and a static 16, no loop, no mask.
+// CHECK: } -> tensor<1x1x64xf32>
+// CHECK: } -> tensor<1x1x16xf32>
+// CHECK: } -> tensor<1x1x?xf32>
+// CHECK: scf.forall.in_parallel
+
+// OFF-LABEL: func.func @dyt_3d
+// OFF-NOT: affine.apply
+// OFF: scf.forall.in_parallel
+
+func.func @dyt_3d(%x: tensor<?x5x100xf32>, %a: f32, %g: tensor<100xf32>, %b: tensor<100xf32>) -> tensor<?x5x100xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<100xf32>) beta(%b : tensor<100xf32>) : tensor<?x5x100xf32> -> tensor<?x5x100xf32>
+  return %y : tensor<?x5x100xf32>
+}
+
+// -----
+
+// 768 is a whole number of lines: every row starts on one.
+// CHECK-LABEL: func.func @aligned_width
+// CHECK-NOT: affine.apply
+// CHECK: scf.for %{{.+}} = %c0 to %c768 step %c64
+// CHECK-NOT: affine.apply
+// CHECK: scf.forall.in_parallel
+
+func.func @aligned_width(%x: tensor<8x768xf32>, %a: f32, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<8x768xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<768xf32>) beta(%b : tensor<768xf32>) : tensor<8x768xf32> -> tensor<8x768xf32>
+  return %y : tensor<8x768xf32>
+}
+
+// -----
+
+// 2-byte elements are left alone (measured: the split costs more there).
+// CHECK-LABEL: func.func @bf16_rows
+// CHECK-NOT: affine.apply
+// CHECK: scf.for %{{.+}} = %c0 to %c768 step %c64
+// CHECK-NOT: affine.apply
+// CHECK: scf.forall.in_parallel
+
+func.func @bf16_rows(%x: tensor<8x771xbf16>, %a: f32, %g: tensor<771xbf16>, %b: tensor<771xbf16>) -> tensor<8x771xbf16> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<771xbf16>) beta(%b : tensor<771xbf16>) : tensor<8x771xbf16> -> tensor<8x771xbf16>
+  return %y : tensor<8x771xbf16>
+}
+
+// -----
+
+// A dynamic width gives no static row start.
+// CHECK-LABEL: func.func @dynamic_width
+// CHECK-NOT: mod 16
+// CHECK: scf.forall.in_parallel
+
+func.func @dynamic_width(%x: tensor<8x?xf32>, %a: f32, %g: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<8x?xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<?xf32>) beta(%b : tensor<?xf32>) : tensor<8x?xf32> -> tensor<8x?xf32>
+  return %y : tensor<8x?xf32>
+}
+
+// -----
+
+// Under two lines there is no whole line after every possible head.
+// CHECK-LABEL: func.func @narrower_than_a_line
+// CHECK-NOT: affine.apply
+// CHECK: } -> tensor<1x15xf32>
+// CHECK-NOT: affine.apply
+// CHECK: scf.forall.in_parallel
+
+func.func @narrower_than_a_line(%x: tensor<8x15xf32>, %a: f32, %g: tensor<15xf32>, %b: tensor<15xf32>) -> tensor<8x15xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<15xf32>) beta(%b : tensor<15xf32>) : tensor<8x15xf32> -> tensor<8x15xf32>
+  return %y : tensor<8x15xf32>
+}
+
+// -----
+
+// Between one and two lines (20 f32) no head leaves a whole line after it.
+// CHECK-LABEL: func.func @under_two_lines
+// CHECK-NOT: affine.apply
+// CHECK: } -> tensor<1x20xf32>
+// CHECK-NOT: affine.apply
+// CHECK: scf.forall.in_parallel
+
+func.func @under_two_lines(%x: tensor<8x20xf32>, %a: f32, %g: tensor<20xf32>, %b: tensor<20xf32>) -> tensor<8x20xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<20xf32>) beta(%b : tensor<20xf32>) : tensor<8x20xf32> -> tensor<8x20xf32>
+  return %y : tensor<8x20xf32>
+}
+
+// -----
+
+// One row gets no scf.forall, and starts on a line anyway.
+// CHECK-LABEL: func.func @single_row
+// CHECK-NOT: affine.apply
+// CHECK: scf.for %{{.+}} = %c0 to %c768 step %c64
+// CHECK-NOT: affine.apply
+// CHECK: return
+
+func.func @single_row(%x: tensor<1x771xf32>, %a: f32, %g: tensor<771xf32>, %b: tensor<771xf32>) -> tensor<1x771xf32> {
+  %y = dyt.dyt %x alpha(%a : f32) gamma(%g : tensor<771xf32>) beta(%b : tensor<771xf32>) : tensor<1x771xf32> -> tensor<1x771xf32>
+  return %y : tensor<1x771xf32>
+}
