@@ -509,9 +509,14 @@ struct DytCpuTileAndFusePass
     if (failed(applyPatternsGreedily(func, canonicalization)))
       return signalPassFailure();
 
-    // Step 1b. Row stores aligned to cache lines.
+    // Step 1b. Row stores aligned to cache lines, only where a native vector
+    // is a whole line (AVX-512): there every store of an unaligned row
+    // straddles two lines, and masked stores are native. With 256-bit
+    // vectors only every other store straddles, head and rest become AVX2
+    // vmaskmovps stores, and the split measured 0.88-0.95x on a Zen 3
+    // (docs/performance.md).
     DenseSet<Operation *> rowEnds;
-    if (alignRowHeads) {
+    if (alignRowHeads && lanes * 4 >= kCacheLineBytes) {
       SmallVector<linalg::LinalgOp> rows;
       func.walk([&](linalg::LinalgOp op) {
         if (isTensorLinalgOp(op) && !isContraction(op) &&

@@ -1,5 +1,6 @@
 // RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512}),cse)" | FileCheck %s
 // RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=512 align-row-heads=false}),cse)" | FileCheck %s --check-prefix=OFF
+// RUN: dyt-opt %s -split-input-file --pass-pipeline="builtin.module(convert-dyt-to-linalg,func.func(dyt-cpu-tile-and-fuse{vector-bits=256}),cse)" | FileCheck %s --check-prefix=AVX2
 
 // Step 1b splits each row an scf.forall writes at its first 64-byte line:
 // head [0, h) with h = (-rowStart) mod line, a static body of whole lines
@@ -28,6 +29,14 @@
 // CHECK: %[[REST_OP:.+]] = linalg.generic {{.+}} outs(%[[REST_OUT]] : tensor<1x?xf32>)
 // CHECK: %[[DONE:.+]] = tensor.insert_slice %[[REST_OP]] into %[[WITH_BODY]][0, %[[R]]]
 // CHECK: tensor.parallel_insert_slice %[[DONE]] into %{{.+}}[%[[I]], 0] [1, 771] [1, 1]
+
+// With 256-bit vectors (AVX2) rows are not split.
+// AVX2-LABEL: func.func @rms_norm_771
+// AVX2-NOT: affine.apply
+// AVX2: scf.forall.in_parallel
+// AVX2-LABEL: func.func @dyt_3d
+// AVX2-NOT: affine.apply
+// AVX2: scf.forall.in_parallel
 
 // OFF-NOT: mod 16
 // OFF-LABEL: func.func @rms_norm_771

@@ -46,7 +46,8 @@ def DytCpuTileAndFusePass
        vectorize without masks, and only the remainder needs them. Without
        peeling every tile of the row has a size of `min(tile, n - i)` and
        every load and store is masked.
-    1b. (Before step 2, with `align-row-heads`.) An elementwise op that
+    1b. (Before step 2, with `align-row-heads` and native vectors of a
+       whole line, i.e. `vector-bits` 512.) An elementwise op that
        writes whole rows of an `scf.forall`'s result, 4-byte or wider
        elements, whose width is not a multiple of a 64-byte line (771 f32),
        would straddle two lines with every vector store. It is split along
@@ -81,7 +82,8 @@ def DytCpuTileAndFusePass
            "size may not divide its trip count">,
     Option<"alignRowHeads", "align-row-heads", "bool", /*default=*/"true",
            "Split each row an scf.forall writes, where its width is not a "
-           "multiple of a cache line, at its first line boundary (step 1b)">,
+           "multiple of a cache line, at its first line boundary (step 1b; "
+           "only with 512-bit vectors)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -59,7 +59,7 @@ struct DytCpuPipelineOptions
       llvm::cl::desc("Split rows of widths that are not a multiple of a "
                      "cache line at their first line boundary, so that "
                      "their vector stores do not straddle lines (4-byte "
-                     "elements and wider)"),
+                     "elements and wider, 512-bit vectors only)"),
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
