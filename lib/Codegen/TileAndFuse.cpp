@@ -254,6 +254,8 @@ constexpr int64_t kCacheLineBytes = 64;
 SmallVector<linalg::LinalgOp>
 splitLoop(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
           ArrayRef<std::pair<OpFoldResult, OpFoldResult>> parts) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
   auto tileable = cast<TilingInterface>(op.getOperation());
   Location loc = op.getLoc();
   SmallVector<Range> domain = tileable.getIterationDomain(rewriter);
@@ -302,8 +304,9 @@ splitLoop(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
 /// at compile time), no loop. Alignment assumes the result buffer starts
 /// on a line, as bufferization's allocations do. The row's start is the
 /// slice's flat offset, which needs every dim of the result but the
-/// outermost static. Only results of 4-byte or wider elements: measured on
-/// bf16, the two masked ops cost more than the aligned stores save.
+/// outermost static, and the slice must be one row (outer sizes 1). Only
+/// results of 4-byte or wider elements: measured on bf16, the two masked
+/// ops cost more than the aligned stores save.
 /// Returns the head and the rest, or nothing where `op` is not such a row.
 SmallVector<linalg::LinalgOp> alignRowHead(RewriterBase &rewriter,
                                            linalg::LinalgOp op) {
@@ -325,16 +328,29 @@ SmallVector<linalg::LinalgOp> alignRowHead(RewriterBase &rewriter,
     return {};
   RankedTensorType rowsType = slice.getSourceType();
   ArrayRef<int64_t> shape = rowsType.getShape();
-  unsigned innermost = shape.size() - 1;
+  int innermost = int(shape.size()) - 1;
   int64_t width = shape.back();
-  unsigned elementBytes = rowsType.getElementTypeBitWidth() / 8;
+  Type elementType = rowsType.getElementType();
+  if (!elementType.isIntOrFloat() ||
+      elementType.getIntOrFloatBitWidth() % 8 != 0)
+    return {};
+  unsigned elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   if (elementBytes < 4 || kCacheLineBytes % elementBytes != 0 ||
+      ShapedType::isDynamic(width) ||
       llvm::any_of(shape.drop_front(), ShapedType::isDynamic))
     return {};
   int64_t line = kCacheLineBytes / elementBytes;
-  if (width % line == 0 ||
-      !isConstantIntValue(slice.getMixedOffsets()[innermost], 0) ||
-      !isConstantIntValue(slice.getMixedSizes()[innermost], width))
+  // Under two lines wide, no whole line is left after every possible head.
+  int64_t body = (width - (line - 1)) / line * line;
+  if (width % line == 0 || body <= 0)
+    return {};
+  // One whole row: a tile of several rows would align only its first.
+  SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+  if (!isConstantIntValue(slice.getMixedOffsets()[innermost], 0) ||
+      !isConstantIntValue(sizes[innermost], width) ||
+      !llvm::all_of(ArrayRef(sizes).drop_back(), [](OpFoldResult size) {
+        return isConstantIntValue(size, 1);
+      }))
     return {};
 
   // rowStart = sum(offset[d] * stride[d]) over the outer dims, as affine
@@ -348,6 +364,7 @@ SmallVector<linalg::LinalgOp> alignRowHead(RewriterBase &rewriter,
     if (d > 0) // shape[0] may be dynamic; no stride needs it.
       stride *= shape[d];
   }
+  OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
   Location loc = op.getLoc();
   ArrayRef<OpFoldResult> outerOffsets = ArrayRef(offsets).drop_back();
@@ -356,9 +373,6 @@ SmallVector<linalg::LinalgOp> alignRowHead(RewriterBase &rewriter,
       outerOffsets);
   // A row known to start on a line (a single row at offset 0) needs no head.
   if (isConstantIntValue(head, 0))
-    return {};
-  int64_t body = (width - (line - 1)) / line * line;
-  if (body <= 0) // Under two lines wide: no whole line after every head.
     return {};
   AffineExpr h = getAffineSymbolExpr(0, context);
   OpFoldResult restOffset =
