@@ -37,6 +37,15 @@ def DytCpuTileAndFusePass
        panels one register tile wide (`P[N/n][K][n]`, zero-padded), so that
        every register tile reads contiguous memory; a constant operand is
        repacked at compile time.
+    1b. With `align-row-heads` and native vectors of a whole line
+       (`vector-bits` 512), an elementwise op that writes one whole row of
+       an `scf.forall`'s result, of 4-byte or wider elements and a width
+       that is not a multiple of a 64-byte line (771 f32), would straddle
+       two lines with every vector store. It is split along
+       the row at the row's first line boundary, `(-rowStart) mod line`
+       elements in (the row's start being its flat offset, so every dim but
+       the outermost must be static): the head becomes one masked vector,
+       and the rest is tiled as in step 2 with every whole tile aligned.
     2. Inside those loops, every non-contraction linalg op is tiled along its
        innermost loop by `unroll` native vectors (1 on the others), and every
        contraction along its K dims by 1, in `scf.for` loops. Where the
@@ -46,15 +55,6 @@ def DytCpuTileAndFusePass
        vectorize without masks, and only the remainder needs them. Without
        peeling every tile of the row has a size of `min(tile, n - i)` and
        every load and store is masked.
-    1b. (Before step 2, with `align-row-heads` and native vectors of a
-       whole line, i.e. `vector-bits` 512.) An elementwise op that
-       writes whole rows of an `scf.forall`'s result, 4-byte or wider
-       elements, whose width is not a multiple of a 64-byte line (771 f32),
-       would straddle two lines with every vector store. It is split along
-       the row at the row's first line boundary, `(-rowStart) mod line`
-       elements in (the row's start being its flat offset, so every dim but
-       the outermost must be static): the head becomes one masked vector,
-       and the rest is tiled as in step 2 with every whole tile aligned.
 
     Afterwards every linalg op has an iteration space with small constant
     upper bounds, which `dyt-cpu-vectorize` turns into (masked) vector ops.
