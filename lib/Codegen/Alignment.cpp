@@ -3,8 +3,10 @@
 #include "dyt/Codegen/Alignment.h"
 #include "dyt/Codegen/Utils.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
@@ -66,6 +68,80 @@ std::optional<uint64_t> inductionDivisor(BlockArgument iv) {
       return gcdDivisors(divisorOf((*lbs)[i]), divisorOf((*steps)[i]));
   return std::nullopt;
 }
+
+/// The flat element offset of a view from its allocation as one affine
+/// expression, values the walk does not look through becoming symbols.
+/// Needed where the per-term divisors lose what only the sum shows: a row
+/// of 771 f32 split at its first cache line (dyt-cpu-tile-and-fuse's
+/// align-row-heads) starts its body at 771 * i + (-771 * i) mod 16, a
+/// multiple of 16 whose two terms are not.
+class FlatOffset {
+public:
+  explicit FlatOffset(MLIRContext *context) : context(context) {}
+
+  /// A divisor of the flat offset of `memref`, 1 if the chain of views
+  /// cannot be followed to an allocation with static strides.
+  uint64_t divisor(Value memref) {
+    std::optional<AffineExpr> offset = ofView(memref);
+    if (!offset)
+      return 1;
+    int64_t divisor =
+        simplifyAffineExpr(*offset, 0, symbols.size()).getLargestKnownDivisor();
+    return divisor == 0 ? kAnyDivisor : uint64_t(std::abs(divisor));
+  }
+
+private:
+  // Bounds the walk through affine.apply operands.
+  static constexpr unsigned kMaxDepth = 8;
+
+  AffineExpr ofIndex(Value value, unsigned depth) {
+    APInt constant;
+    if (matchPattern(value, m_ConstantInt(&constant)))
+      return getAffineConstantExpr(constant.getSExtValue(), context);
+    if (auto apply = value.getDefiningOp<affine::AffineApplyOp>();
+        apply && depth < kMaxDepth) {
+      AffineMap map = apply.getAffineMap();
+      SmallVector<AffineExpr> dims, syms;
+      for (auto [i, operand] : llvm::enumerate(apply.getMapOperands()))
+        (i < map.getNumDims() ? dims : syms)
+            .push_back(ofIndex(operand, depth + 1));
+      return map.getResult(0).replaceDimsAndSymbols(dims, syms);
+    }
+    auto [it, inserted] = symbols.try_emplace(value, symbols.size());
+    return getAffineSymbolExpr(it->second, context);
+  }
+
+  std::optional<AffineExpr> ofView(Value memref) {
+    Operation *def = memref.getDefiningOp();
+    if (isa_and_present<memref::AllocOp, memref::AllocaOp>(def))
+      return getAffineConstantExpr(0, context);
+    if (isa_and_present<memref::ExpandShapeOp, memref::CollapseShapeOp,
+                        memref::CastOp>(def))
+      return ofView(def->getOperand(0));
+    auto subview = dyn_cast_if_present<memref::SubViewOp>(def);
+    if (!subview)
+      return std::nullopt;
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(subview.getSourceType().getStridesAndOffset(strides, offset)) ||
+        llvm::any_of(strides, ShapedType::isDynamic))
+      return std::nullopt;
+    std::optional<AffineExpr> flat = ofView(subview.getSource());
+    if (!flat)
+      return std::nullopt;
+    for (auto [o, stride] : llvm::zip(subview.getMixedOffsets(), strides)) {
+      AffineExpr term = isa<Attribute>(o)
+                            ? getAffineConstantExpr(*getConstantIntValue(o),
+                                                    context)
+                            : ofIndex(cast<Value>(o), 0);
+      *flat = *flat + term * stride;
+    }
+    return flat;
+  }
+
+  MLIRContext *context;
+  llvm::DenseMap<Value, unsigned> symbols;
+};
 
 } // namespace
 
@@ -130,6 +206,9 @@ ViewAlignment getViewAlignment(Value memref, uint64_t dynamicStrideDivisor) {
     for (auto [o, stride] : llvm::zip(subview.getMixedOffsets(), strides))
       divisor = gcdDivisors(
           divisor, strideTerm(divisorOf(o), stride, dynamicStrideDivisor));
+    // Both divide the same offset, so the larger does too.
+    divisor = std::max(divisor,
+                       FlatOffset(memref.getContext()).divisor(memref));
     return {divisor, source.baseAlignment};
   }
   // Anything else (a function argument, a call's result): its static

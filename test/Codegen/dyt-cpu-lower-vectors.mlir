@@ -116,6 +116,39 @@ func.func @aligned_rows(%v: vector<64xf32>) -> memref<8x1024xf32> {
 
 // -----
 
+// A row of 771 f32 split at its first cache line (align-row-heads): its body
+// starts at 771 * r + (-771 * r) mod 16 elements, a multiple of 16 that only
+// the sum shows (771 * r and the head alone are not), so the body streams
+// with 64-byte alignment. Negative: a body one element past that line start
+// keeps cached stores.
+// NT-LABEL: func @row_body_after_head
+// NT:         vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} : memref<1x752xf32, strided<[771, 1], offset: ?>>, vector<64xf32>
+// NT:         vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : memref<1x751xf32, strided<[771, 1], offset: ?>>, vector<64xf32>
+func.func @row_body_after_head(%v: vector<64xf32>) -> (memref<8x771xf32>, memref<8x771xf32>) {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c704 = arith.constant 704 : index
+  %out = memref.alloc() {alignment = 64 : i64} : memref<8x771xf32>
+  %off = memref.alloc() {alignment = 64 : i64} : memref<8x771xf32>
+  scf.forall (%r) in (8) {
+    %row = memref.subview %out[%r, 0] [1, 771] [1, 1] : memref<8x771xf32> to memref<1x771xf32, strided<[771, 1], offset: ?>>
+    %h = affine.apply affine_map<()[s0] -> ((s0 * -771) mod 16)>()[%r]
+    %body = memref.subview %row[0, %h] [1, 752] [1, 1] : memref<1x771xf32, strided<[771, 1], offset: ?>> to memref<1x752xf32, strided<[771, 1], offset: ?>>
+    scf.for %j = %c0 to %c704 step %c64 {
+      vector.store %v, %body[%c0, %j] : memref<1x752xf32, strided<[771, 1], offset: ?>>, vector<64xf32>
+    }
+    %row2 = memref.subview %off[%r, 0] [1, 771] [1, 1] : memref<8x771xf32> to memref<1x771xf32, strided<[771, 1], offset: ?>>
+    %h1 = affine.apply affine_map<()[s0] -> ((s0 * -771) mod 16 + 1)>()[%r]
+    %body2 = memref.subview %row2[0, %h1] [1, 751] [1, 1] : memref<1x771xf32, strided<[771, 1], offset: ?>> to memref<1x751xf32, strided<[771, 1], offset: ?>>
+    scf.for %j = %c0 to %c64 step %c64 {
+      vector.store %v, %body2[%c0, %j] : memref<1x751xf32, strided<[771, 1], offset: ?>>, vector<64xf32>
+    }
+  }
+  return %out, %off : memref<8x771xf32>, memref<8x771xf32>
+}
+
+// -----
+
 // Negative: rows of 1001 elements (row r starts at 4004 * r bytes: only the
 // element's own 4-byte alignment, in a 64-byte aligned buffer of static
 // strides: not provably 16-byte aligned, so cached stores rather than a

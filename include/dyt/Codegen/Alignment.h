@@ -34,7 +34,10 @@ constexpr uint64_t kAnyDivisor = uint64_t(1) << 62;
 /// of `memref[indices]` provably has: the alignment of the allocation it
 /// views (memref.alloc/alloca's `alignment`, else the element size), the
 /// offsets of the subviews in between and the divisibility of the indices,
-/// scaled by the strides. The element size when nothing better is known.
+/// scaled by the strides; where views have static strides, also their flat
+/// offset as one simplified affine expression (through affine.apply), which
+/// sees divisors that only a sum has. The element size when nothing better
+/// is known.
 /// A dynamic stride counts as a multiple of `dynamicStrideDivisor` (in
 /// elements): with 1 only the divisors of the indices and offsets it
 /// scales count; a caller that checks at run time that the strides are
