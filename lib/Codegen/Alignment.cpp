@@ -206,9 +206,6 @@ ViewAlignment getViewAlignment(Value memref, uint64_t dynamicStrideDivisor) {
     for (auto [o, stride] : llvm::zip(subview.getMixedOffsets(), strides))
       divisor = gcdDivisors(
           divisor, strideTerm(divisorOf(o), stride, dynamicStrideDivisor));
-    // Both divide the same offset, so the larger does too.
-    divisor = std::max(divisor,
-                       FlatOffset(memref.getContext()).divisor(memref));
     return {divisor, source.baseAlignment};
   }
   // Anything else (a function argument, a call's result): its static
@@ -237,7 +234,9 @@ uint64_t mlir::dyt::inferAccessAlignment(Value memref, ValueRange indices,
   int64_t offset;
   if (failed(type.getStridesAndOffset(strides, offset)))
     return element;
-  uint64_t divisor = view.offsetDivisor;
+  // Both divide the view's offset, so the larger does too.
+  uint64_t divisor = std::max(view.offsetDivisor,
+                              FlatOffset(memref.getContext()).divisor(memref));
   for (auto [index, stride] : llvm::zip(indices, strides))
     divisor = gcdDivisors(divisor, strideTerm(getKnownDivisor(index), stride,
                                               dynamicStrideDivisor));
