@@ -305,8 +305,8 @@ splitLoop(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
 /// on a line, as bufferization's allocations do. The row's start is the
 /// slice's flat offset, which needs every dim of the result but the
 /// outermost static, and the slice must be one row (outer sizes 1). Only
-/// results of 4-byte or wider elements: measured on bf16, the two masked
-/// ops cost more than the aligned stores save.
+/// results of 4-byte or wider elements: bf16 rows ran slower split in an
+/// earlier session's measurement on a Xeon, not repeated since.
 /// Returns the head and the rest, or nothing where `op` is not such a row.
 SmallVector<linalg::LinalgOp> alignRowHead(RewriterBase &rewriter,
                                            linalg::LinalgOp op) {
