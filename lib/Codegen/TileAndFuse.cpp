@@ -14,11 +14,13 @@
 #include "dyt/Codegen/ContractionTiling.h"
 #include "dyt/Codegen/Utils.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
@@ -26,6 +28,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -387,6 +390,73 @@ SmallVector<linalg::LinalgOp> alignRowHead(RewriterBase &rewriter,
   return {parts[0], parts[2]};
 }
 
+/// Whether `value` is returned by its function, directly or through casts
+/// and reshapes: its buffer is one whose stores stream (NontemporalStores).
+bool isReturned(Value value) {
+  SmallVector<Value> worklist{value};
+  while (!worklist.empty()) {
+    for (Operation *user : worklist.pop_back_val().getUsers()) {
+      if (user->hasTrait<OpTrait::ReturnLike>() &&
+          isa<FunctionOpInterface>(user->getParentOp()))
+        return true;
+      if (isa<tensor::CastOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+              user))
+        worklist.push_back(user->getResult(0));
+    }
+  }
+  return false;
+}
+
+/// Step 1b's rule for vectors narrower than a line: whether `op`, in
+/// `forall`, is a row pass bound by its stores, which the split lets
+/// stream: a norm's output pass. That is, `op`
+///   - reads a value that a reduction (not a contraction) computes in the
+///     same iteration: the row is in cache, read by the reduction;
+///   - has no math-dialect op in its body: a tanh or an exp (a norm followed
+///     by tanh, a softmax) makes it bound by its arithmetic, as DyT is;
+///   - writes a result of `forall` that the function returns: the stores
+///     into other buffers do not stream.
+bool isStoreBoundRowPass(linalg::LinalgOp op, scf::ForallOp forall) {
+  if (op.getNumDpsInits() != 1)
+    return false;
+  auto slice =
+      op.getDpsInitOperand(0)->get().getDefiningOp<tensor::ExtractSliceOp>();
+  auto sharedOut = slice ? dyn_cast<BlockArgument>(slice.getSource())
+                         : BlockArgument();
+  // (ForallOp's LoopLikeOpInterface::getTiedLoopResult gives a null result
+  // for its shared_outs in MLIR 22: its own accessors are used instead.)
+  if (!sharedOut || sharedOut.getOwner()->getParentOp() != forall ||
+      !llvm::is_contained(forall.getRegionIterArgs(), sharedOut) ||
+      !isReturned(forall.getTiedOpResult(forall.getTiedOpOperand(sharedOut))))
+    return false;
+  bool computesMath = op.getBlock()
+                          ->walk([](Operation *inner) {
+                            return isa<math::MathDialect>(inner->getDialect())
+                                       ? WalkResult::interrupt()
+                                       : WalkResult::advance();
+                          })
+                          .wasInterrupted();
+  if (computesMath)
+    return false;
+  BackwardSliceOptions options;
+  // The forall's and enclosing ops' block arguments lead nowhere inside it.
+  options.omitBlockArguments = true;
+  // Values the op's body captures from the forall count as its operands.
+  options.omitUsesFromAbove = false;
+  options.filter = [&](Operation *producer) {
+    return forall->isProperAncestor(producer);
+  };
+  SetVector<Operation *> producers;
+  // Fails only on IR with a value that is neither a result nor an argument.
+  if (failed(getBackwardSlice(op.getOperation(), &producers, options)))
+    return false;
+  return llvm::any_of(producers, [](Operation *producer) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(producer);
+    return linalgOp && !isContraction(linalgOp) &&
+           linalgOp.getNumReductionLoops() > 0;
+  });
+}
+
 /// Step 2: tiles `op` by `tileSizes` in scf.for loops. A reduction along the
 /// innermost loop (a norm's row sums) is tiled as a partial reduction: the
 /// loop adds each tile into a tile-sized accumulator, lane by lane, and one
@@ -523,18 +593,26 @@ struct DytCpuTileAndFusePass
     if (failed(applyPatternsGreedily(func, canonicalization)))
       return signalPassFailure();
 
-    // Step 1b. Row stores aligned to cache lines, only where a native vector
-    // is a whole line (AVX-512): there every store of an unaligned row
-    // straddles two lines, and masked stores are native. With 256-bit
-    // vectors only every other store straddles, head and rest become AVX2
-    // vmaskmovps stores, and the split measured 0.88-0.95x on a Zen 3
-    // (docs/performance.md).
+    // Step 1b. Row stores aligned to cache lines. Where a native vector is
+    // a whole line (AVX-512), every store of an unaligned row straddles two
+    // lines and masked stores are native: every such row is split. With
+    // 256-bit vectors only every other store straddles and head and rest
+    // become AVX2 vmaskmovps: on a Zen 3 the split slowed every op down
+    // without streaming stores, and DyT (bound by its tanh's arithmetic)
+    // with them, but sped up the norms' output passes, which read their row
+    // from cache and are bound by their stores, once the body streams
+    // (docs/performance.md). So 256-bit vectors split only such passes
+    // (isStoreBoundRowPass), and only when results stream. 128-bit vectors
+    // (NEON, SSE: no masked stores) were not measured: not split.
     DenseSet<Operation *> rowEnds;
-    if (alignRowHeads && lanes * 4 >= kCacheLineBytes) {
+    bool lineVectors = lanes * 4 >= kCacheLineBytes;
+    bool halfLineVectors = lanes * 4 * 2 == kCacheLineBytes;
+    if (alignRowHeads && (lineVectors || (halfLineVectors && streamingStores))) {
       SmallVector<linalg::LinalgOp> rows;
       func.walk([&](linalg::LinalgOp op) {
-        if (isTensorLinalgOp(op) && !isContraction(op) &&
-            isa_and_present<scf::ForallOp>(op->getParentOp()))
+        auto forall = dyn_cast_or_null<scf::ForallOp>(op->getParentOp());
+        if (forall && isTensorLinalgOp(op) && !isContraction(op) &&
+            (lineVectors || isStoreBoundRowPass(op, forall)))
           rows.push_back(op);
       });
       for (linalg::LinalgOp op : rows)

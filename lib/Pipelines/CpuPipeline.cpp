@@ -104,6 +104,7 @@ void mlir::dyt::buildDytCpuPipeline(OpPassManager &pm,
   tiling.vectorBits = options.vectorBits;
   tiling.peelPartialTiles = options.peelPartialTiles;
   tiling.alignRowHeads = options.alignRowHeads;
+  tiling.streamingStores = options.streamingStores;
   pm.addNestedPass<func::FuncOp>(createDytCpuTileAndFusePass(tiling));
   pm.addNestedPass<func::FuncOp>(createDytCpuVectorizePass());
   pm.addPass(createCanonicalizerPass());

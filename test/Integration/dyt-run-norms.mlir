@@ -18,12 +18,17 @@
 // RUN: %dyt_run_check %s -e rms_dynamic --ref rms_norm --eps 1e-6 --threads 2 --arg 5x771:f32 --arg 771:f32 | FileCheck %s --check-prefix=RMSDW
 // RUN: %dyt_run_check %s -e rms_dynamic --ref rms_norm --eps 1e-6 --arg 8x65:f32:special --arg 65:f32 | FileCheck %s --check-prefix=RMSDS
 // RUN: %dyt_run_check %s -e rms_dynamic_bf16 --ref rms_norm --eps 1e-6 --arg 3x4099:bf16 --arg 4099:bf16 | FileCheck %s --check-prefix=RMSDB
-// Static odd widths: with 512-bit vectors (any host runs them) rows are split
-// at their first cache line (align-row-heads), every row's head of a
-// different length; with threads, and special values.
+// Static odd widths: rows are split at their first cache line
+// (align-row-heads), every row's head of a different length; with threads,
+// and special values. With 512-bit vectors and with 256-bit ones (where only
+// a norm's output pass is split), whatever the host's width (any host runs
+// both).
 // RUN: %dyt_run_check %s -e rms_771 --ref rms_norm --eps 1e-6 --threads 2 --arg 17x771:f32 --arg 771:f32 | FileCheck %s --check-prefix=RMS771
 // RUN: %dyt_run_check %s -e rms_771 --ref rms_norm --eps 1e-6 --threads 2 --pipeline 'dyt-cpu-pipeline{vector-bits=512}' --arg 17x771:f32 --arg 771:f32 | FileCheck %s --check-prefix=RMS771
 // RUN: %dyt_run_check %s -e rms_771 --ref rms_norm --eps 1e-6 --pipeline 'dyt-cpu-pipeline{vector-bits=512}' --arg 16x771:f32:special --arg 771:f32 | FileCheck %s --check-prefix=RMS771S
+// RUN: %dyt_run_check %s -e rms_771 --ref rms_norm --eps 1e-6 --threads 2 --pipeline 'dyt-cpu-pipeline{vector-bits=256}' --arg 17x771:f32 --arg 771:f32 | FileCheck %s --check-prefix=RMS771
+// RUN: %dyt_run_check %s -e rms_771 --ref rms_norm --eps 1e-6 --pipeline 'dyt-cpu-pipeline{vector-bits=256}' --arg 16x771:f32:special --arg 771:f32 | FileCheck %s --check-prefix=RMS771S
+// RUN: %dyt_run_check %s -e ln --ref layer_norm --threads 2 --pipeline 'dyt-cpu-pipeline{vector-bits=256}' --arg 9x1001:f32 --arg 1001:f32 --arg 1001:f32 | FileCheck %s --check-prefix=LN
 
 // LN: OK ln: 
 // LN1: OK ln_rank1: 7 elements

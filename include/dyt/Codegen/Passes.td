@@ -37,15 +37,20 @@ def DytCpuTileAndFusePass
        panels one register tile wide (`P[N/n][K][n]`, zero-padded), so that
        every register tile reads contiguous memory; a constant operand is
        repacked at compile time.
-    1b. With `align-row-heads` and native vectors of a whole line
-       (`vector-bits` 512), an elementwise op that writes one whole row of
-       an `scf.forall`'s result, of 4-byte or wider elements and a width
+    1b. With `align-row-heads`, an elementwise op that writes one whole row
+       of an `scf.forall`'s result, of 4-byte or wider elements and a width
        that is not a multiple of a 64-byte line (771 f32), would straddle
-       two lines with every vector store. It is split along
-       the row at the row's first line boundary, `(-rowStart) mod line`
-       elements in (the row's start being its flat offset, so every dim but
-       the outermost must be static): the head becomes one masked vector,
-       and the rest is tiled as in step 2 with every whole tile aligned.
+       two lines with every vector store of a whole line, and could not
+       stream. It is split along the row at the row's first line boundary,
+       `(-rowStart) mod line` elements in (the row's start being its flat
+       offset, so every dim but the outermost must be static): the head
+       becomes one masked vector, the body is tiled as in step 2 with every
+       whole tile aligned, and the rest, under two lines, is one masked
+       vector too. With native vectors of a whole line (`vector-bits` 512)
+       every such row is split; with narrower ones only a row whose op
+       reads a reduction of the same iteration (a norm's output pass, bound
+       by its stores), and only with `streaming-stores`: a DyT row, bound
+       by its arithmetic, ran slower split on an AVX2 host.
     2. Inside those loops, every non-contraction linalg op is tiled along its
        innermost loop by `unroll` native vectors (1 on the others), and every
        contraction along its K dims by 1, in `scf.for` loops. Where the
@@ -82,8 +87,13 @@ def DytCpuTileAndFusePass
            "size may not divide its trip count">,
     Option<"alignRowHeads", "align-row-heads", "bool", /*default=*/"true",
            "Split each row an scf.forall writes, where its width is not a "
-           "multiple of a cache line, at its first line boundary (step 1b; "
-           "only with 512-bit vectors)">,
+           "multiple of a cache line, at its first line boundary (step 1b)">,
+    Option<"streamingStores", "streaming-stores", "bool", /*default=*/"true",
+           "Whether the results will be written with streaming stores: "
+           "with vectors narrower than a line, align-row-heads pays only "
+           "through them. Set it as dyt-cpu-lower-vectors' "
+           "nontemporal-result-stores is set (that one defaults to false; "
+           "dyt-cpu-pipeline sets both from its streaming-stores)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -58,8 +58,9 @@ struct DytCpuPipelineOptions
       *this, "align-row-heads",
       llvm::cl::desc("Split rows of widths that are not a multiple of a "
                      "cache line at their first line boundary, so that "
-                     "their vector stores do not straddle lines (4-byte "
-                     "elements and wider, 512-bit vectors only)"),
+                     "their vector stores do not straddle lines and can "
+                     "stream (4-byte elements and wider; with 256-bit "
+                     "vectors only a norm's output rows)"),
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",

@@ -173,7 +173,7 @@ def generate(seed):
     return text, [a for _, _, a in p.args], p.has_matmul, p.ill_conditioned
 
 
-def run_one(dyt_run, seed, workdir, keep):
+def run_one(dyt_run, seed, workdir, keep, pipeline=None):
     text, arrays, has_matmul, ill_conditioned = generate(seed)
     d = os.path.join(workdir, str(seed))
     os.makedirs(d, exist_ok=True)
@@ -181,6 +181,8 @@ def run_one(dyt_run, seed, workdir, keep):
     with open(mlir, "w") as f:
         f.write(text)
     cmd = [dyt_run, mlir, "-e", "forward", "--threads", "1", "--check"]
+    if pipeline:
+        cmd += ["--pipeline", pipeline]
     for i, a in enumerate(arrays):
         path = os.path.join(d, f"arg{i}.npy")
         np.save(path, a)
@@ -223,6 +225,10 @@ def main():
                     help="run programs until --minutes have passed")
     ap.add_argument("--minutes", type=float, default=30)
     ap.add_argument("--keep", help="copy failing programs and inputs here")
+    ap.add_argument("--pipeline", default=None,
+                    help="dyt-run --pipeline for the fast side, e.g. "
+                         "'dyt-cpu-pipeline{vector-bits=512}' (what an "
+                         "AVX-512 host compiles, run here too)")
     ap.add_argument("--print", action="store_true",
                     help="print the program of --seed and exit")
     args = ap.parse_args()
@@ -235,7 +241,8 @@ def main():
         seed = args.seed
         while (time.time() < deadline) if args.soak else (total < args.count):
             total += 1
-            if not run_one(args.dyt_run, seed, workdir, args.keep):
+            if not run_one(args.dyt_run, seed, workdir, args.keep,
+                           args.pipeline):
                 failed += 1
             seed += 1
     print(f"random programs: {total - failed} of {total} agree "
