@@ -46,6 +46,12 @@
 // RUN: %dyt_run_check %s -e tc_bf16 --device gpu --ref matmul --out-dtype f32 --arg 97x130:bf16 --arg 130x75:bf16 | FileCheck %s --check-prefix=TCB
 // RUN: %dyt_run_check %s -e tc_bf16 --device gpu --ref matmul --out-dtype f32 --arg 1x7:bf16 --arg 7x1:bf16 | FileCheck %s --check-prefix=TCB1
 // RUN: dyt-run %s -e tc_bmm_f16 --device gpu --random --check | FileCheck %s --check-prefix=TCH
+// Rows that are multiples of 8 (cp.async staging, double buffered over 7
+// slices, the last one partial; N cuts the second column tile), and x @ W^T
+// (B staged [n][k], ldmatrix without .trans) with aligned and odd K.
+// RUN: %dyt_run_check %s -e tc_bf16 --device gpu --ref matmul --out-dtype f32 --arg 80x200:bf16 --arg 200x136:bf16 | FileCheck %s --check-prefix=TCBA
+// RUN: %dyt_run_check %s -e tc_tb_bf16 --device gpu --ref matmul_transpose_b --out-dtype f32 --arg 80x256:bf16 --arg 136x256:bf16 | FileCheck %s --check-prefix=TCTB
+// RUN: %dyt_run_check %s -e tc_tb_bf16 --device gpu --ref matmul_transpose_b --out-dtype f32 --arg 33x70:bf16 --arg 19x70:bf16 | FileCheck %s --check-prefix=TCTB1
 //
 // Against the CPU reference pipeline on the same random inputs: several
 // results (two norms of one input; three projections with constant
@@ -88,6 +94,9 @@
 // TCB: OK tc_bf16: 7275 elements
 // TCB1: OK tc_bf16: 1 elements
 // TCH: check: result #0: 4653 elements
+// TCBA: OK tc_bf16: 10880 elements
+// TCTB: OK tc_tb_bf16: 10880 elements
+// TCTB1: OK tc_tb_bf16: 627 elements
 // CHECK2: check: result #0: 768 elements
 // CHECK2: check: result #1: 768 elements
 // QKV: check: result #0: 1200 elements
@@ -116,6 +125,17 @@ func.func @tc_bf16(%x: tensor<?x?xbf16>, %w: tensor<?x?xbf16>) -> tensor<?x?xf32
   %e = tensor.empty(%m, %n) : tensor<?x?xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?xf32>) -> tensor<?x?xf32>
   %y = linalg.matmul ins(%x, %w : tensor<?x?xbf16>, tensor<?x?xbf16>) outs(%f : tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+func.func @tc_tb_bf16(%x: tensor<?x?xbf16>, %w: tensor<?x?xbf16>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %m = tensor.dim %x, %c0 : tensor<?x?xbf16>
+  %n = tensor.dim %w, %c0 : tensor<?x?xbf16>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty(%m, %n) : tensor<?x?xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?xf32>) -> tensor<?x?xf32>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+         ins(%x, %w : tensor<?x?xbf16>, tensor<?x?xbf16>) outs(%f : tensor<?x?xf32>) -> tensor<?x?xf32>
   return %y : tensor<?x?xf32>
 }
 func.func @tc_bmm_f16(%x: tensor<3x33x70xf16>, %w: tensor<3x70x47xf16>) -> tensor<3x33x47xf32> {

@@ -19,8 +19,9 @@
 // PTXAS: ptxas: {{[0-9]+}} modules assembled for sm_90
 // PTXAS75: ptxas: {{[0-9]+}} modules assembled for sm_75
 // Static shared buffers are 16-byte aligned (dyt-gpu-align-workgroup-buffers):
-// the tensor-core kernel reads its bf16 tile in 32-bit pairs.
-// ALIGN: .shared .align 16 .b8 __wg_batched_kernel_0[5120];
+// the tensor-core kernel's cp.async and ldmatrix take 16-byte aligned rows of
+// its two-stage tiles (2 x 64 x 40 bf16).
+// ALIGN: .shared .align 16 .b8 __wg_batched_kernel_0[10240];
 // The default PTX version is the chip's first (LLVM stops on an older one).
 // SM75: .version 6.3
 // SM75: .target sm_75
@@ -151,8 +152,10 @@ func.func @dyt_linear(%x: tensor<197x768xf32>, %a: f32, %g: tensor<768xf32>, %b:
 
 // x @ W^T (PyTorch's Linear) takes the same kernel; bf16 batch_matmul runs
 // on tensor cores (sm_80 and later), 2 x 4 m16n8k16 products per warp and
-// 16 of k, A's registers one 32-bit shared load each. On sm_75, or with
-// tensor-cores=0, it takes the FMA kernel.
+// 16 of k, their operands read by ldmatrix (B, staged [k][n], transposed),
+// double buffered: a commit per slice, a wait for all groups but the newest
+// before the barrier. On sm_75, or with tensor-cores=0, it takes the FMA
+// kernel.
 // CHECK-LABEL: .visible .entry linear_transposed_kernel(
 // CHECK: ld.shared.b32
 // CHECK: fma.rn.f32
@@ -167,8 +170,17 @@ func.func @dyt_linear(%x: tensor<197x768xf32>, %a: f32, %g: tensor<768xf32>, %b:
 // STAGE-NOT: ld.global.v4
 // CHECK-LABEL: .visible .entry batched_kernel(
 // CHECK: %ctaid.z
-// CHECK: ld.shared.b32
-// CHECK-COUNT-16: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK: cp.async.commit_group;
+// CHECK: cp.async.commit_group;
+// CHECK-NEXT: cp.async.wait_group 1;
+// CHECK-NEXT: bar.sync 0;
+// CHECK-COUNT-2: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// CHECK-COUNT-2: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// CHECK-COUNT-8: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-COUNT-2: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// CHECK-COUNT-2: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// CHECK-COUNT-8: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-NOT: ld.shared
 // CHECK-NOT: fma.rn.f32
 // SM75-LABEL: .visible .entry batched_kernel(
 // SM75-NOT: mma.sync
@@ -202,11 +214,23 @@ func.func @batched(%x: tensor<4x33x17xbf16>, %w: tensor<4x17x9xbf16>) -> tensor<
 // CHECK: st.global.b16
 // CHECK-NOT: .entry linear_dyt_f16_kernel_0
 // Two 16-byte vectors of each operand per thread and slice (x along k, W
-// along k as well), A's into its k-contiguous tile with one st.shared.v4.
+// along k as well), each one cp.async into a k-contiguous tile ([m][k] and
+// [n][k]), for slice 0 before the loop and for the next slice in it (which
+// LLVM places after the products); both tiles are read by ldmatrix without
+// .trans. Nothing goes through registers on its way to shared memory but
+// the edges, element by element.
 // STAGE-LABEL: .visible .entry linear_dyt_f16_kernel(
-// STAGE: ld.global.v4.b32
-// STAGE: st.shared.v4.b32
-// STAGE: ld.global.v4.b32
+// STAGE-NOT: ld.global.v4
+// STAGE-COUNT-4: cp.async.cg.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 16;
+// STAGE-NOT: ld.global.v4
+// STAGE: cp.async.wait_group 1;
+// STAGE-NEXT: bar.sync 0;
+// STAGE-NOT: ld.global.v4
+// STAGE-COUNT-8: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// STAGE-NOT: ld.global.v4
+// STAGE-COUNT-4: cp.async.cg.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 16;
+// STAGE-NOT: {{ld.global.v4|ldmatrix.*trans}}
+// STAGE: {{^}}}
 // HOST-LABEL: func.func @linear_dyt_f16(
 // HOST-COUNT-1: gpu.launch
 // HOST-NOT: gpu.launch

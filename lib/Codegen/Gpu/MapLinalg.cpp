@@ -11,6 +11,8 @@
 #include "KernelBuilder.h"
 #include "Kernels.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+// For the pass's dependent dialects only: it declares a global kWarpSize.
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir {

@@ -5,6 +5,7 @@
 #include "KernelBuilder.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -177,7 +178,29 @@ OpOperand *getContiguousInput(linalg::LinalgOp op, Value value,
   return input;
 }
 
+/// The input an operand slice is loaded from 16 bytes at a time, and
+/// whether along k: k or the column for B (x @ W or x @ W^T), k or the
+/// row for A. Null (along k for A, along the column for B) when the operand
+/// is not such an input.
+std::pair<OpOperand *, bool> getStagedInput(const MatmulMatch &match,
+                                            bool isLhs, Type element) {
+  Value operand = isLhs ? match.lhsValue : match.rhsValue;
+  if (!element.isF32())
+    operand = getStagedValue(operand);
+  unsigned columnDim = isLhs ? match.mDim : match.nDim;
+  for (bool k : {isLhs, !isLhs})
+    if (OpOperand *input = getContiguousInput(
+            match.contraction, operand, k ? match.kDim : columnDim, element))
+      return {input, k};
+  return {nullptr, isLhs};
+}
+
 } // namespace
+
+bool gpu_kernels::isStagedAlongK(const MatmulMatch &match, bool isLhs,
+                                 Type element) {
+  return getStagedInput(match, isLhs, element).second;
+}
 
 void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
                                     const MatmulProblem &problem,
@@ -231,20 +254,11 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
   };
 
   // 16 bytes per thread along the dim the operand's input is contiguous
-  // in, when it is an input: k or the column for B (x @ W or x @ W^T), k or
-  // the row for A.
+  // in, when it is an input.
   int64_t elements = slice.depth * slice.width;
   int64_t width = kAccessBits / element.getIntOrFloatBitWidth();
   linalg::LinalgOp contraction = match.contraction;
-  unsigned columnDim = slice.isLhs ? match.mDim : match.nDim;
-  OpOperand *input = nullptr;
-  bool alongK = slice.isLhs;
-  for (bool k : {slice.isLhs, !slice.isLhs})
-    if ((input = getContiguousInput(contraction, operand,
-                                    k ? match.kDim : columnDim, element))) {
-      alongK = k;
-      break;
-    }
+  auto [input, alongK] = getStagedInput(match, slice.isLhs, element);
   int64_t fastExtent = alongK ? slice.depth : slice.width;
   if (!input || fastExtent % width != 0 ||
       (elements / width) % threads != 0) {
@@ -315,11 +329,8 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
     b.setInsertionPointToStart(&ifFull.getThenRegion().front());
     Value ki = alongK ? fastIndex : otherIndex;
     Value ci = alongK ? otherIndex : fastIndex;
-    SmallVector<Value> lanes = loadLanes(
-        b, loc, input->get(),
-        applySimpleIndexingMap(b, loc, contraction.getMatchingIndexingMap(input),
-                               loopsAt(ki, ci)),
-        width);
+    SmallVector<Value> inputIndices = applySimpleIndexingMap(
+        b, loc, contraction.getMatchingIndexingMap(input), loopsAt(ki, ci));
     // The slice's (k, column) of the vector's lane `lane`.
     auto atLane = [&](OpBuilder &b, int64_t lane) -> std::pair<Value, Value> {
       if (lane == 0)
@@ -327,13 +338,26 @@ void gpu_kernels::stageOperandSlice(OpBuilder &b, Location loc,
       return alongK ? std::pair{plus(b, loc, kk, lane), cc}
                     : std::pair{kk, plus(b, loc, cc, lane)};
     };
-    if (vectorTileStore) {
-      storeLanes(b, loc, lanes, slice.tile, tileIndices(kk, cc));
+    // Only whole vectors are copied asynchronously: the else region (the
+    // edges, unaligned rows) keeps its element by element stores, which the
+    // barrier after the wait for the group makes visible as well.
+    if (vectorTileStore && slice.asyncCopies) {
+      nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()),
+          slice.tile, tileIndices(kk, cc), input->get(), inputIndices,
+          b.getIndexAttr(width), /*srcElements=*/Value(),
+          /*bypassL1=*/b.getUnitAttr());
     } else {
-      for (auto [lane, value] : llvm::enumerate(lanes)) {
-        auto [laneK, laneC] = atLane(b, lane);
-        memref::StoreOp::create(b, loc, value, slice.tile,
-                                tileIndices(laneK, laneC));
+      SmallVector<Value> lanes =
+          loadLanes(b, loc, input->get(), inputIndices, width);
+      if (vectorTileStore) {
+        storeLanes(b, loc, lanes, slice.tile, tileIndices(kk, cc));
+      } else {
+        for (auto [lane, value] : llvm::enumerate(lanes)) {
+          auto [laneK, laneC] = atLane(b, lane);
+          memref::StoreOp::create(b, loc, value, slice.tile,
+                                  tileIndices(laneK, laneC));
+        }
       }
     }
     // At the edges, or on rows that are not aligned: element by element.

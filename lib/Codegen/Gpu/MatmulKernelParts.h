@@ -65,6 +65,10 @@ struct OperandSlice {
   Value tile;
   bool kMajor;
   int64_t depth, width;
+  /// The 16-byte vectors that go into the tile as one store are copied by
+  /// cp.async (nvgpu.device_async_copy, sm_80 and later) instead of through
+  /// registers; the caller commits them as a group and waits for it.
+  bool asyncCopies = false;
 };
 
 /// Stages the slice of the operand from (k0, c0) on (c0 the first row of A
@@ -83,6 +87,11 @@ void stageOperandSlice(OpBuilder &b, Location loc,
                        const MatmulProblem &problem, const OperandSlice &slice,
                        Value thread, int64_t threads, Value b0, Value c0,
                        Value k0);
+
+/// Whether stageOperandSlice loads the operand (A when `isLhs`, else B)
+/// into a tile of `element`s along k, its input's contiguous dim (x @ W^T's
+/// B): a tile whose rows run along k then takes each vector as one store.
+bool isStagedAlongK(const MatmulMatch &match, bool isLhs, Type element);
 
 /// What a 16-bit tile stores of an operand: its value in the body without
 /// the widening to the accumulator's type (the extf of linalg.matmul's body
