@@ -8,8 +8,9 @@ dyt-run needs libMLIR and libLLVM, over 250 MB, and a run carries 64 MiB).
 
 Each case (DyT, LayerNorm, RMSNorm in f32 and bf16, DyT again with
 fast-tanh and with constant gamma/beta (in the kernel module); matmul,
-matmul + DyT and DyT + matmul in f32 and bf16, matmul + DyT in bf16 with
-constant gamma/beta; then odd shapes of each, see edge_cases) goes
+matmul + DyT and DyT + matmul in f32 and bf16, x @ W^T (linear) and
+linear + DyT in bf16, matmul + DyT in bf16 with constant gamma/beta; then
+odd shapes of each, see edge_cases) goes
 through dyt-opt's dyt-nvvm-pipeline (PTX for sm_90), mlir-translate and llc
 into an object, and all of them are linked with bench/gpu_bundle_driver.cpp into OUT/dyt-gpu-bench, whose only
 library beside libc and libstdc++ is OUT/libdyt_cuda_runtime.so. OUT also gets
@@ -41,11 +42,13 @@ from gpu_norms import dyt_matmul_mlir, matmul_mlir  # noqa: E402
 LLVM = "/usr/lib/llvm-22/bin"
 KINDS = {"dyt": "Kind::Dyt", "layer_norm": "Kind::LayerNorm",
          "rms_norm": "Kind::RmsNorm", "matmul": "Kind::Matmul",
-         "matmul_dyt": "Kind::MatmulDyt", "dyt_matmul": "Kind::DytMatmul"}
+         "matmul_dyt": "Kind::MatmulDyt", "dyt_matmul": "Kind::DytMatmul",
+         "linear": "Kind::Linear", "linear_dyt": "Kind::LinearDyt"}
 # The function types gpu_bundle_driver.cpp defines for each kind.
 SIGNATURES = {"dyt": "DytSig", "layer_norm": "NormSig", "rms_norm": "RmsSig",
               "matmul": "MatmulSig", "matmul_dyt": "MatmulSig",
-              "dyt_matmul": "MatmulSig"}
+              "dyt_matmul": "MatmulSig", "linear": "MatmulSig",
+              "linear_dyt": "MatmulSig"}
 
 
 def constant_parameter(i, beta):
@@ -94,6 +97,11 @@ def cases(rows, cols, matmul):
                (m, k, n), matmul_mlir(m, k, n, True, dtype))
         yield (f"dyt_matmul{suffix}", "dyt_matmul", dtype, False, False,
                (m, k, n), dyt_matmul_mlir(m, k, n, dtype))
+    # x @ W^T (PyTorch's Linear; W staged [n][k] on the tensor cores).
+    for kind in ("linear", "linear_dyt"):
+        yield (f"{kind}_bf16", kind, "bf16", False, False, (m, k, n),
+               matmul_mlir(m, k, n, kind == "linear_dyt", "bf16",
+                           transpose_b=True))
     # The epilogue's gamma and beta from the kernel module.
     yield ("matmul_dyt_bf16_constant_parameters", "matmul_dyt", "bf16", False,
            True, (m, k, n),
@@ -128,9 +136,14 @@ def edge_cases():
                                    ("matmul", (40, 72, 56), "f32"),
                                    ("matmul_dyt", (37, 64, 50), "bf16"),
                                    ("dyt_matmul", (64, 300, 257), "f32"),
-                                   ("dyt_matmul", (37, 100, 50), "bf16")):
+                                   ("dyt_matmul", (37, 100, 50), "bf16"),
+                                   ("linear", (40, 72, 56), "bf16"),
+                                   ("linear", (33, 70, 19), "bf16"),
+                                   ("linear", (40, 72, 56), "f32"),
+                                   ("linear_dyt", (37, 64, 50), "bf16")):
         source = (dyt_matmul_mlir(m, k, n, dtype) if kind == "dyt_matmul"
-                  else matmul_mlir(m, k, n, kind == "matmul_dyt", dtype))
+                  else matmul_mlir(m, k, n, kind.endswith("_dyt"), dtype,
+                                   transpose_b=kind.startswith("linear")))
         yield (f"{kind}_{dtype}_{m}x{k}x{n}", kind, dtype, False, False,
                (m, k, n), source)
 
@@ -202,9 +215,14 @@ def main():
                 "\nnamespace {\nconst Case kCases[] = {\n" + "\n".join(table) +
                 "\n};\n")
 
-    # The CPU pipeline's strided copies call MLIR's C runner utilities.
+    # The CPU pipeline's strided copies call MLIR's C runner utilities, and
+    # llc, without native bf16 (x86 before AVX-512 BF16), legalizes the
+    # bfloat lanes that x @ W^T's packing inserts into vectors through f32
+    # and __truncsfbf2 (MLIR's float16 utilities, which dyt-run's JIT
+    # resolves on its own).
     llvm_lib = os.path.join(os.path.dirname(LLVM), "lib")
     cpu_libraries = ([os.path.join(llvm_lib, "libmlir_c_runner_utils.so"),
+                      os.path.join(llvm_lib, "libmlir_float16_utils.so"),
                       f"-Wl,-rpath,{llvm_lib}"] if opts.cpu else [])
     runtime = os.path.join(opts.build, "lib", "libdyt_cuda_runtime.so")
     shutil.copy2(runtime, out)

@@ -49,12 +49,32 @@ using MatmulSig = void(Memref<2> *, Memref<2> *, Memref<2> *, float,
                        Memref<1> *, Memref<1> *);
 
 // MatmulDyt: DyT(x @ W) (the epilogue); DytMatmul: DyT(x) @ W (the
-// prologue, gamma and beta along k).
-enum class Kind { Dyt, LayerNorm, RmsNorm, Matmul, MatmulDyt, DytMatmul };
+// prologue, gamma and beta along k); Linear and LinearDyt: x @ W^T (+ DyT),
+// W given as n x k.
+enum class Kind {
+  Dyt,
+  LayerNorm,
+  RmsNorm,
+  Matmul,
+  MatmulDyt,
+  DytMatmul,
+  Linear,
+  LinearDyt
+};
 
 bool isMatmul(Kind kind) {
   return kind == Kind::Matmul || kind == Kind::MatmulDyt ||
-         kind == Kind::DytMatmul;
+         kind == Kind::DytMatmul || kind == Kind::Linear ||
+         kind == Kind::LinearDyt;
+}
+
+bool isLinear(Kind kind) {
+  return kind == Kind::Linear || kind == Kind::LinearDyt;
+}
+
+/// DyT(product) kinds, whose results are bounded.
+bool hasDytEpilogue(Kind kind) {
+  return kind == Kind::MatmulDyt || kind == Kind::LinearDyt;
 }
 
 struct Case {
@@ -180,7 +200,9 @@ Memref<2> call(const Case &c, Inputs &in) {
     break;
   case Kind::Matmul:
   case Kind::MatmulDyt:
-  case Kind::DytMatmul: {
+  case Kind::DytMatmul:
+  case Kind::Linear:
+  case Kind::LinearDyt: {
     Memref<2> w = describe<2>(in.w);
     reinterpret_cast<MatmulSig *>(c.function)(&result, &x, &w, in.alpha, &g, &b);
     break;
@@ -206,9 +228,10 @@ double reference(const Case &c, const Inputs &in, int64_t row, int64_t col,
       double a = x[row * c.k + k];
       if (c.kind == Kind::DytMatmul)
         a = dyt(a, in, k);
-      sum += a * in.w.values[k * c.n + col];
+      sum += a * in.w.values[isLinear(c.kind) ? col * c.k + k
+                                               : k * c.n + col];
     }
-    return c.kind == Kind::MatmulDyt ? dyt(sum, in, col) : sum;
+    return hasDytEpilogue(c.kind) ? dyt(sum, in, col) : sum;
   }
   if (statsRow != row) { // mean and 1 / sqrt(var + eps), once per row
     double mean = 0, squares = 0;
@@ -277,7 +300,7 @@ bool check(const Case &c, const Inputs &in, const Memref<2> &result,
   }
   // A sum of K products (not DyT(sum), which is bounded): the relative
   // term against at least the RMS.
-  double rms = c.kind != Kind::MatmulDyt && isMatmul(c.kind)
+  double rms = !hasDytEpilogue(c.kind) && isMatmul(c.kind)
                    ? std::sqrt(squares / double(points.size()))
                    : 0;
   double rel = c.bf16 ? 4.0 / 128 : 1e-4;
@@ -323,6 +346,10 @@ const char *kindName(Kind kind) {
     return "matmul_dyt";
   case Kind::DytMatmul:
     return "dyt_matmul";
+  case Kind::Linear:
+    return "linear";
+  case Kind::LinearDyt:
+    return "linear_dyt";
   }
   return "?";
 }
@@ -347,7 +374,8 @@ int main(int argc, char **argv) {
     Inputs in;
     in.x = randomTensor({c.m, matmul ? c.k : c.n}, c.bf16, rng, -3, 3);
     if (matmul)
-      in.w = randomTensor({c.k, c.n}, c.bf16, rng, -1, 1);
+      in.w = isLinear(c.kind) ? randomTensor({c.n, c.k}, c.bf16, rng, -1, 1)
+                              : randomTensor({c.k, c.n}, c.bf16, rng, -1, 1);
     int64_t channels = c.kind == Kind::DytMatmul ? c.k : c.n;
     in.gamma = randomTensor({channels}, c.bf16, rng, 0.5, 1.5);
     in.beta = randomTensor({channels}, c.bf16, rng, -0.5, 0.5);

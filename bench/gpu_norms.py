@@ -32,21 +32,26 @@ sys.path.insert(0, here)
 from cpu_norms import mlir_for  # noqa: E402  (one definition of each op)
 
 
-def matmul_mlir(m, k, n, with_dyt, dtype="f32"):
+def matmul_mlir(m, k, n, with_dyt, dtype="f32", transpose_b=False):
     """x @ W (+ DyT) on `dtype` tensors, accumulated in f32 as PyTorch does
     (for bf16: an f32 product rounded to bf16, the rounding fused into the
-    matmul's epilogue). f32 takes the FMA kernel, bf16 the tensor cores
+    matmul's epilogue); with `transpose_b`, x @ W^T with W given as n x k
+    (PyTorch's Linear). f32 takes the FMA kernel, bf16 the tensor cores
     (sm_80 and later)."""
     acc = f"tensor<{m}x{n}xf32>"
     t = f"tensor<{m}x{n}x{dtype}>"
+    wt = f"tensor<{n}x{k}x{dtype}>" if transpose_b else f"tensor<{k}x{n}x{dtype}>"
+    maps = ("indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
+            "affine_map<(m, n, k) -> (n, k)>, "
+            "affine_map<(m, n, k) -> (m, n)>] " if transpose_b else "")
     body = [
-        f"func.func @f(%x: tensor<{m}x{k}x{dtype}>, %w: tensor<{k}x{n}x{dtype}>, "
+        f"func.func @f(%x: tensor<{m}x{k}x{dtype}>, %w: {wt}, "
         f"%a: f32, %g: tensor<{n}x{dtype}>, %b: tensor<{n}x{dtype}>) -> {t} {{",
         "  %c0 = arith.constant 0.0 : f32",
         f"  %e = tensor.empty() : {acc}",
         f"  %z = linalg.fill ins(%c0 : f32) outs(%e : {acc}) -> {acc}",
-        f"  %p = linalg.matmul ins(%x, %w : tensor<{m}x{k}x{dtype}>, "
-        f"tensor<{k}x{n}x{dtype}>) outs(%z : {acc}) -> {acc}",
+        f"  %p = linalg.matmul {maps}ins(%x, %w : tensor<{m}x{k}x{dtype}>, "
+        f"{wt}) outs(%z : {acc}) -> {acc}",
     ]
     product = "%p"
     if dtype != "f32":

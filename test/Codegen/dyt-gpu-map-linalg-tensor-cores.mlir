@@ -6,13 +6,15 @@
 // matmul (filled with 0) -> DyT epilogue, bf16 operands: one launch of 4
 // warps per 64 x 64 tile; A staged [m][k], B [k][n], rows padded by 8, two
 // stages of each. Slice 0 is staged (element by element here: 300 is not a
-// multiple of 8) and committed before the k loop; each iteration stages the
-// next slice into the other stage when there is one, commits a group
-// (empty or not), waits for all but the newest and multiplies this stage.
-// ldmatrix .x4 takes lane l's row l % 16 and column 8 (l / 16) of a 16 x 16
-// block: A's at rows warpRow (+16), B's (.trans) at columns warpCol (+16) of
-// the 16 k of each half of the slice; 2 x 4 m16n8k16 products per half, 32
-// f32 accumulators; the epilogue runs on them.
+// multiple of 8) and committed before the k loop; each iteration waits for
+// its slice's group, passes the one barrier, stages and commits the next
+// slice into the other stage when there is one, and multiplies this stage;
+// a barrier after the loop, before the next tile's slice 0. ldmatrix .x4
+// takes lane l's row l % 16 and column 8 (l / 16) of a 16 x 16 block: A's
+// at rows warpRow (+16), whose four registers are a0..a3 in order, B's
+// (.trans) at columns warpCol (+16), registers 0, 1 for the first n8 tile
+// and 2, 3 for the second; for each 16 of the slice's k, 2 x 4 m16n8k16
+// products, 32 f32 accumulators; the epilogue runs on them.
 // CHECK-LABEL: func.func @matmul_dyt_bf16(
 // CHECK-NOT: memref.alloc
 // CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c5, %{{.*}} = %c1, %{{.*}} = %c1) threads(%[[LANE:[a-z0-9]+]], %[[WARP:[a-z0-9]+]], %{{.*}}) in (%{{.*}} = %c32, %{{.*}} = %c4, %{{.*}} = %c1)
@@ -32,6 +34,8 @@
 // CHECK-NEXT: scf.for %[[K:[a-z0-9]+]] = %c0 to %c300 step %c32 iter_args({{.*}}) -> ({{(f32, )+}}f32)
 // CHECK-NEXT: %[[KS:[0-9]+]] = arith.divui %[[K]], %c32
 // CHECK-NEXT: %[[STAGE:[0-9]+]] = arith.andi %[[KS]], %c1
+// CHECK-NEXT: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
 // CHECK-NEXT: %[[NEXTK:[0-9]+]] = arith.addi %[[K]], %c32
 // CHECK-NEXT: %[[MORE:[0-9]+]] = arith.cmpi ult, %[[NEXTK]], %c300
 // CHECK-NEXT: scf.if %[[MORE]] {
@@ -40,33 +44,58 @@
 // CHECK-COUNT-16: memref.store %{{.*}}, %[[A1]][
 // CHECK: %[[B1:[a-z0-9_]+]] = memref.subview %[[B]][%[[OTHER]], 0, 0] [1, 32, 72] [1, 1, 1]
 // CHECK-COUNT-16: memref.store %{{.*}}, %[[B1]][
-// CHECK-NEXT: }
 // CHECK-NEXT: nvvm.cp.async.commit.group
-// CHECK-NEXT: nvvm.cp.async.wait.group 1
-// CHECK-NEXT: gpu.barrier
+// CHECK-NEXT: }
 // CHECK-NEXT: %[[AS:[a-z0-9_]+]] = memref.subview %[[A]][%[[STAGE]], 0, 0] [1, 64, 40] [1, 1, 1]
 // CHECK-NEXT: %[[BS:[a-z0-9_]+]] = memref.subview %[[B]][%[[STAGE]], 0, 0] [1, 32, 72] [1, 1, 1]
 // CHECK-NEXT: %[[AR:[0-9]+]] = arith.addi %[[WROW]], %[[BROW]]
 // CHECK-NEXT: %[[FA:[0-9]+]] = nvgpu.ldmatrix %[[AS]][%[[AR]], %[[BCOL]]] {numTiles = 4 : i32, transpose = false} : memref<64x40xbf16, strided<[40, 1], offset: ?>, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
-// CHECK-NEXT: %[[A00:[0-9]+]] = vector.extract %[[FA]][0] : vector<2xbf16> from vector<4x2xbf16>
-// CHECK-NEXT: vector.bitcast %[[A00]] : vector<2xbf16> to vector<1xi32>
-// CHECK: vector.extract %[[FA]][3]
-// CHECK: %[[AR16:[0-9]+]] = arith.addi %[[WROW]], %c16
-// CHECK: nvgpu.ldmatrix %[[AS]][%{{.*}}, %[[BCOL]]] {numTiles = 4 : i32, transpose = false}
+// CHECK-NEXT: vector.extract %[[FA]][0] : vector<2xbf16> from vector<4x2xbf16>
+// CHECK-NEXT: vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
+// CHECK-NEXT: %[[RA0:[0-9]+]] = vector.extract %{{.*}}[0] : i32
+// CHECK-NEXT: vector.extract %[[FA]][1]
+// CHECK-NEXT: vector.bitcast
+// CHECK-NEXT: %[[RA1:[0-9]+]] = vector.extract %{{.*}}[0] : i32
+// CHECK-NEXT: vector.extract %[[FA]][2]
+// CHECK-NEXT: vector.bitcast
+// CHECK-NEXT: %[[RA2:[0-9]+]] = vector.extract %{{.*}}[0] : i32
+// CHECK-NEXT: vector.extract %[[FA]][3]
+// CHECK-NEXT: vector.bitcast
+// CHECK-NEXT: %[[RA3:[0-9]+]] = vector.extract %{{.*}}[0] : i32
+// CHECK-NEXT: %[[AR16:[0-9]+]] = arith.addi %[[WROW]], %c16
+// CHECK-NEXT: %[[AR1:[0-9]+]] = arith.addi %[[AR16]], %[[BROW]]
+// CHECK-NEXT: nvgpu.ldmatrix %[[AS]][%[[AR1]], %[[BCOL]]] {numTiles = 4 : i32, transpose = false}
 // CHECK: %[[BC:[0-9]+]] = arith.addi %[[WCOL]], %[[BCOL]]
-// CHECK-NEXT: nvgpu.ldmatrix %[[BS]][%[[BROW]], %[[BC]]] {numTiles = 4 : i32, transpose = true} : memref<32x72xbf16, strided<[72, 1], offset: ?>, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
-// CHECK: %[[BC16:[0-9]+]] = arith.addi %[[WCOL]], %c16
-// CHECK: nvgpu.ldmatrix %[[BS]][%[[BROW]], %{{.*}}] {numTiles = 4 : i32, transpose = true}
-// CHECK-COUNT-8: nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32)
-// The second half of the slice: its 16 k on.
+// CHECK-NEXT: %[[FB:[0-9]+]] = nvgpu.ldmatrix %[[BS]][%[[BROW]], %[[BC]]] {numTiles = 4 : i32, transpose = true} : memref<32x72xbf16, strided<[72, 1], offset: ?>, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// CHECK-NEXT: vector.extract %[[FB]][0]
+// CHECK-NEXT: vector.bitcast
+// CHECK-NEXT: %[[RB0:[0-9]+]] = vector.extract %{{.*}}[0] : i32
+// CHECK-NEXT: vector.extract %[[FB]][1]
+// CHECK-NEXT: vector.bitcast
+// CHECK-NEXT: %[[RB1:[0-9]+]] = vector.extract %{{.*}}[0] : i32
+// CHECK-NEXT: vector.extract %[[FB]][2]
+// CHECK-NEXT: vector.bitcast
+// CHECK-NEXT: %[[RB2:[0-9]+]] = vector.extract %{{.*}}[0] : i32
+// CHECK-NEXT: vector.extract %[[FB]][3]
+// CHECK-NEXT: vector.bitcast
+// CHECK-NEXT: %[[RB3:[0-9]+]] = vector.extract %{{.*}}[0] : i32
+// CHECK-NEXT: %[[BC16:[0-9]+]] = arith.addi %[[WCOL]], %c16
+// CHECK-NEXT: %[[BC1:[0-9]+]] = arith.addi %[[BC16]], %[[BCOL]]
+// CHECK-NEXT: nvgpu.ldmatrix %[[BS]][%[[BROW]], %[[BC1]]] {numTiles = 4 : i32, transpose = true}
+// CHECK: nvvm.mma.sync A[%[[RA0]], %[[RA1]], %[[RA2]], %[[RA3]]]  B[%[[RB0]], %[[RB1]]]  C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32)
+// CHECK: nvvm.mma.sync A[%[[RA0]], %[[RA1]], %[[RA2]], %[[RA3]]]  B[%[[RB2]], %[[RB3]]]
+// CHECK-COUNT-6: nvvm.mma.sync
+// The second 16 of the slice's k.
 // CHECK: %[[AK16:[0-9]+]] = arith.addi %[[BCOL]], %c16
 // CHECK-NEXT: nvgpu.ldmatrix %[[AS]][%[[AR]], %[[AK16]]] {numTiles = 4 : i32, transpose = false}
 // CHECK: %[[BK16:[0-9]+]] = arith.addi %[[BROW]], %c16
 // CHECK-NEXT: nvgpu.ldmatrix %[[BS]][%[[BK16]], %[[BC]]] {numTiles = 4 : i32, transpose = true}
 // CHECK-COUNT-8: nvvm.mma.sync
 // CHECK-NOT: nvvm.mma.sync
-// CHECK: gpu.barrier
-// CHECK-NEXT: scf.yield
+// CHECK-NOT: gpu.barrier
+// CHECK: scf.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: gpu.barrier
 // CHECK: math.tanh
 // CHECK: arith.truncf %{{.*}} : f32 to bf16
 // CHECK: memref.store %{{.*}}, %arg4[
@@ -196,11 +225,13 @@ func.func @prologue_bf16(%x: memref<64x300xbf16>, %a: f32, %g: memref<300xf32>, 
 // CHECK: nvgpu.device_async_copy %arg1[%{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}], 8 {bypassL1} : memref<?x?xbf16> to memref<32x72xbf16, strided<[72, 1], offset: ?>, #gpu.address_space<workgroup>>
 // CHECK: nvvm.cp.async.commit.group
 // CHECK-NEXT: scf.for
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
 // CHECK: scf.if
 // CHECK: nvgpu.device_async_copy %arg0
 // CHECK: nvgpu.device_async_copy %arg1
 // CHECK: nvvm.cp.async.commit.group
-// CHECK-NEXT: nvvm.cp.async.wait.group 1
+// CHECK-NEXT: }
 // CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<32x72xbf16
 // CHECK: nvvm.mma.sync
 // CHECK-NOT: vector.load %arg
@@ -213,7 +244,9 @@ func.func @prologue_bf16(%x: memref<64x300xbf16>, %a: f32, %g: memref<300xf32>, 
 // CHECK: workgroup(%{{.*}} : memref<2x64x40xbf16, #gpu.address_space<workgroup>>, %[[B:[a-z0-9]+]] : memref<2x64x40xbf16, #gpu.address_space<workgroup>>)
 // CHECK-NOT: vector.load %arg
 // CHECK: nvgpu.device_async_copy %arg1[%{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}], 8 {bypassL1} : memref<?x?xbf16> to memref<64x40xbf16, strided<[40, 1], offset: ?>, #gpu.address_space<workgroup>>
-// CHECK: nvvm.cp.async.wait.group 1
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK: nvvm.cp.async.commit.group
+// CHECK-NEXT: }
 // CHECK: %[[BS:[a-z0-9_]+]] = memref.subview %[[B]][
 // CHECK-COUNT-2: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false}
 // CHECK: %[[FB:[0-9]+]] = nvgpu.ldmatrix %[[BS]][%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false}

@@ -47,10 +47,14 @@
 // RUN: %dyt_run_check %s -e tc_bf16 --device gpu --ref matmul --out-dtype f32 --arg 1x7:bf16 --arg 7x1:bf16 | FileCheck %s --check-prefix=TCB1
 // RUN: dyt-run %s -e tc_bmm_f16 --device gpu --random --check | FileCheck %s --check-prefix=TCH
 // Rows that are multiples of 8 (cp.async staging, double buffered over 7
-// slices, the last one partial; N cuts the second column tile), and x @ W^T
-// (B staged [n][k], ldmatrix without .trans) with aligned and odd K.
+// slices, the last one partial; N cuts the second column tile; one slice
+// of 16), x @ W^T (B staged [n][k], ldmatrix without .trans) with aligned
+// K (a multiple of the slice or not) and odd K, and an aligned f16 batch.
 // RUN: %dyt_run_check %s -e tc_bf16 --device gpu --ref matmul --out-dtype f32 --arg 80x200:bf16 --arg 200x136:bf16 | FileCheck %s --check-prefix=TCBA
+// RUN: %dyt_run_check %s -e tc_bf16 --device gpu --ref matmul --out-dtype f32 --arg 64x16:bf16 --arg 16x64:bf16 | FileCheck %s --check-prefix=TCBK16
 // RUN: %dyt_run_check %s -e tc_tb_bf16 --device gpu --ref matmul_transpose_b --out-dtype f32 --arg 80x256:bf16 --arg 136x256:bf16 | FileCheck %s --check-prefix=TCTB
+// RUN: %dyt_run_check %s -e tc_tb_bf16 --device gpu --ref matmul_transpose_b --out-dtype f32 --arg 80x200:bf16 --arg 136x200:bf16 | FileCheck %s --check-prefix=TCTB
+// RUN: %dyt_run_check %s -e tc_bmm_f16_dynamic --device gpu --ref batch_matmul --out-dtype f32 --arg 3x64x64:f16 --arg 3x64x64:f16 | FileCheck %s --check-prefix=TCHA
 // RUN: %dyt_run_check %s -e tc_tb_bf16 --device gpu --ref matmul_transpose_b --out-dtype f32 --arg 33x70:bf16 --arg 19x70:bf16 | FileCheck %s --check-prefix=TCTB1
 //
 // Against the CPU reference pipeline on the same random inputs: several
@@ -97,6 +101,8 @@
 // TCBA: OK tc_bf16: 10880 elements
 // TCTB: OK tc_tb_bf16: 10880 elements
 // TCTB1: OK tc_tb_bf16: 627 elements
+// TCBK16: OK tc_bf16: 4096 elements
+// TCHA: OK tc_bmm_f16_dynamic: 12288 elements
 // CHECK2: check: result #0: 768 elements
 // CHECK2: check: result #1: 768 elements
 // QKV: check: result #0: 1200 elements
@@ -137,6 +143,19 @@ func.func @tc_tb_bf16(%x: tensor<?x?xbf16>, %w: tensor<?x?xbf16>) -> tensor<?x?x
   %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
          ins(%x, %w : tensor<?x?xbf16>, tensor<?x?xbf16>) outs(%f : tensor<?x?xf32>) -> tensor<?x?xf32>
   return %y : tensor<?x?xf32>
+}
+func.func @tc_bmm_f16_dynamic(%x: tensor<?x?x?xf16>, %w: tensor<?x?x?xf16>) -> tensor<?x?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %b = tensor.dim %x, %c0 : tensor<?x?x?xf16>
+  %m = tensor.dim %x, %c1 : tensor<?x?x?xf16>
+  %n = tensor.dim %w, %c2 : tensor<?x?x?xf16>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty(%b, %m, %n) : tensor<?x?x?xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?x?xf32>) -> tensor<?x?x?xf32>
+  %y = linalg.batch_matmul ins(%x, %w : tensor<?x?x?xf16>, tensor<?x?x?xf16>) outs(%f : tensor<?x?x?xf32>) -> tensor<?x?x?xf32>
+  return %y : tensor<?x?x?xf32>
 }
 func.func @tc_bmm_f16(%x: tensor<3x33x70xf16>, %w: tensor<3x70x47xf16>) -> tensor<3x33x47xf32> {
   %zero = arith.constant 0.0 : f32

@@ -25,7 +25,7 @@
 // RUN: FileCheck %s --check-prefix=LOGS < %t/logs/runtime-tests.txt
 // RUN: FileCheck %s --check-prefix=CPU < %t/logs/gpu-bench.jsonl
 
-// BUILD: 32 cases
+// BUILD: 38 cases
 
 // LIBS: libdyt_cuda_runtime.so
 
@@ -49,11 +49,17 @@
 // CPU: {"case": "matmul_bf16", "kind": "matmul", "dtype": "bf16", {{.*}}"check": "pass"
 // CPU: {"case": "matmul_dyt_bf16", {{.*}}"check": "pass"
 // CPU: {"case": "dyt_matmul_bf16", {{.*}}"check": "pass"
+// CPU: {"case": "linear_bf16", "kind": "linear", "dtype": "bf16", "fast_tanh": false, "m": 37, "k": 64, "n": 50, {{.*}}"check": "pass"
+// CPU: {"case": "linear_dyt_bf16", "kind": "linear_dyt", {{.*}}"check": "pass"
 // CPU: {"case": "matmul_dyt_bf16_constant_parameters", {{.*}}"check": "pass"
 // CPU: {"case": "dyt_f32_3x1001", "kind": "dyt", "dtype": "f32", "fast_tanh": false, "m": 3, "k": 0, "n": 1001, {{.*}}"check": "pass"
 // CPU: {"case": "rms_norm_f32_37x1", {{.*}}"check": "pass"
 // CPU: {"case": "matmul_bf16_97x130x75", "kind": "matmul", "dtype": "bf16", "fast_tanh": false, "m": 97, "k": 130, "n": 75, {{.*}}"check": "pass"
 // CPU: {"case": "dyt_matmul_bf16_37x100x50", {{.*}}"check": "pass"
+// CPU: {"case": "linear_bf16_40x72x56", {{.*}}"check": "pass"
+// CPU: {"case": "linear_bf16_33x70x19", {{.*}}"check": "pass"
+// CPU: {"case": "linear_f32_40x72x56", {{.*}}"check": "pass"
+// CPU: {"case": "linear_dyt_bf16_37x64x50", {{.*}}"check": "pass"
 // CPU-NOT: FAIL
 
 // On the fake driver the GPU cases of the runtime tests run (and some fail:

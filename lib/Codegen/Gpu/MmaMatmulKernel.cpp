@@ -120,8 +120,8 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
   constexpr int64_t kAccumulators = kWarpTilesM * kWarpTilesN * 4;
 
   createMatmulTileLaunch(
-      b, loc, problem, {kTileM, kTileN, kTileK}, gpu_kernels::kWarpSize, kWarpsM * kWarpsN,
-      lhsTileType, rhsTileType,
+      b, loc, problem, {kTileM, kTileN, kTileK}, gpu_kernels::kWarpSize,
+      kWarpsM * kWarpsN, lhsTileType, rhsTileType,
       [&](OpBuilder &b, Location loc, const MatmulTile &tile) {
         // Named locals, not a structured binding: C++17 lambdas cannot
         // capture those.
@@ -205,10 +205,13 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
                             thread, kThreads, b0, n0, k0);
         };
 
-        // Double buffering: the copies of the next slices are in flight
-        // while the tensor cores work on these. Slice i is committed as
-        // group i (an empty group past the end, so that the count holds),
-        // and waiting for all groups but the newest is waiting for slice i.
+        // Double buffering, one barrier per slice: slice i is in stage
+        // i & 1, its copies one cp.async group. Iteration i waits for that
+        // group (the only one in flight), and the barrier then makes every
+        // thread's copies and stores of slice i visible and, every thread
+        // being done with slice i - 1, frees the other stage for slice
+        // i + 1, whose copies are in flight while the tensor cores work on
+        // slice i.
         Value one = indexConstant(b, loc, 1);
         stageSlices(b, loc, zero, zero);
         NVVM::CpAsyncCommitGroupOp::create(b, loc);
@@ -222,6 +225,8 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
                   arith::DivUIOp::create(b, loc, k0,
                                          indexConstant(b, loc, kTileK)),
                   one);
+              NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
+              gpu::BarrierOp::create(b, loc);
               Value nextK = plus(b, loc, k0, kTileK);
               // The same condition in every thread of the block.
               auto ifMore = scf::IfOp::create(
@@ -234,11 +239,8 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
                 b.setInsertionPointToStart(ifMore.thenBlock());
                 stageSlices(b, loc, nextK,
                             arith::XOrIOp::create(b, loc, stage, one));
+                NVVM::CpAsyncCommitGroupOp::create(b, loc);
               }
-              NVVM::CpAsyncCommitGroupOp::create(b, loc);
-              NVVM::CpAsyncWaitGroupOp::create(b, loc, 1);
-              // The other threads' copies and stores of this slice.
-              gpu::BarrierOp::create(b, loc);
               Value lhsSlice = stageOf(b, loc, lhsTile, stage);
               Value rhsSlice = stageOf(b, loc, rhsTile, stage);
               SmallVector<Value> sums(acc.begin(), acc.end());
@@ -282,10 +284,11 @@ void gpu_kernels::emitMmaMatmulKernel(RewriterBase &rewriter,
                       c[v] = LLVM::ExtractValueOp::create(b, loc, mma, v);
                   }
               }
-              // This stage is overwritten by the next iteration's copies.
-              gpu::BarrierOp::create(b, loc);
               scf::YieldOp::create(b, loc, sums);
             });
+        // The next output tile stages its slice 0 into stage 0, which the
+        // last iteration may have read.
+        gpu::BarrierOp::create(b, loc);
 
         for (int64_t tm = 0; tm < kWarpTilesM; ++tm)
           for (int64_t tn = 0; tn < kWarpTilesN; ++tn)
