@@ -103,10 +103,11 @@ def DytGpuMapLinalgPass
       both bf16 runs on tensor cores instead: 64 x 64 output tiles per block
       of 4 warps, each warp 2 x 4 `mma.sync` m16n8k16 products per 16 of k
       with f32 accumulators, their operands read from shared memory by
-      `ldmatrix` (`.trans` for B), 32-deep slices staged in shared memory in
-      the operands' type (rows padded against bank conflicts) and double
-      buffered: the next slices' 16-byte vectors are copied by `cp.async`
-      while this slice is multiplied. f32 operands
+      `ldmatrix`, 32-deep slices staged in shared memory in the operands'
+      type along each input's contiguous dim (B as [k][n] for x @ W, read
+      with `.trans`, or [n][k] for x @ W^T; rows padded against bank
+      conflicts) and double buffered: the next slices' 16-byte vectors are
+      copied by `cp.async` while this slice is multiplied. f32 operands
       always take the FMA kernel: tensor cores would round them to tf32. A
       fill of the result before the contraction starts the accumulators. When the
       result buffer is fresh and filled, read only by one elementwise op
