@@ -215,14 +215,9 @@ def main():
                 "\nnamespace {\nconst Case kCases[] = {\n" + "\n".join(table) +
                 "\n};\n")
 
-    # The CPU pipeline's strided copies call MLIR's C runner utilities, and
-    # llc, without native bf16 (x86 before AVX-512 BF16), legalizes the
-    # bfloat lanes that x @ W^T's packing inserts into vectors through f32
-    # and __truncsfbf2 (MLIR's float16 utilities, which dyt-run's JIT
-    # resolves on its own).
+    # The CPU pipeline's strided copies call MLIR's C runner utilities.
     llvm_lib = os.path.join(os.path.dirname(LLVM), "lib")
     cpu_libraries = ([os.path.join(llvm_lib, "libmlir_c_runner_utils.so"),
-                      os.path.join(llvm_lib, "libmlir_float16_utils.so"),
                       f"-Wl,-rpath,{llvm_lib}"] if opts.cpu else [])
     runtime = os.path.join(opts.build, "lib", "libdyt_cuda_runtime.so")
     shutil.copy2(runtime, out)

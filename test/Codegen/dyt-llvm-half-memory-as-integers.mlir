@@ -61,3 +61,88 @@ llvm.func @left_alone(%f: vector<16xf32>, %i: vector<16xi16>, %p: !llvm.ptr) -> 
   %0 = llvm.load %p : !llvm.ptr -> f32
   llvm.return %0 : f32
 }
+
+// -----
+
+// A lane of bf16/f16 at a run-time position (insertelement,
+// extractelement) is moved as i16: LLVM moves it through memory, and a
+// promoted bf16 went through f32 with a __truncsfbf2 call. A chain from a
+// load to a store is integer from end to end once the bitcast pairs
+// cancel. At a constant position (and in shuffles) the lane stays bf16:
+// LLVM keeps it in registers, and fuses the widening that usually follows.
+// CHECK-LABEL: llvm.func @lane_moves
+// CHECK:         %[[S:.*]] = llvm.load %arg0 : !llvm.ptr -> vector<1xi16>
+// CHECK:         %[[E:.*]] = llvm.extractelement %[[S]][%arg2 : i64] : vector<1xi16>
+// CHECK:         %[[P:.*]] = llvm.bitcast %{{.*}} : vector<8xbf16> to vector<8xi16>
+// CHECK:         %[[I:.*]] = llvm.insertelement %[[E]], %[[P]][%arg2 : i64] : vector<8xi16>
+// CHECK:         %[[IB:.*]] = llvm.bitcast %[[I]] : vector<8xi16> to vector<8xbf16>
+// CHECK:         llvm.store %[[I]], %arg1 : vector<8xi16>, !llvm.ptr
+// CHECK:         %[[C:.*]] = llvm.insertelement %{{.*}}, %[[IB]][%{{.*}} : i64] : vector<8xbf16>
+// CHECK:         %[[SH:.*]] = llvm.shufflevector %[[C]], %[[C]] [1, 0, 3, 2, 5, 4, 7, 6] : vector<8xbf16>
+// CHECK:         %[[SHI:.*]] = llvm.bitcast %[[SH]] : vector<8xbf16> to vector<8xi16>
+// CHECK:         llvm.store %[[SHI]], %arg1 : vector<8xi16>, !llvm.ptr
+// CHECK:         llvm.return
+llvm.func @lane_moves(%p: !llvm.ptr, %q: !llvm.ptr, %i: i64, %s: bf16) {
+  %l = llvm.load %p : !llvm.ptr -> vector<1xbf16>
+  %e = llvm.extractelement %l[%i : i64] : vector<1xbf16>
+  %u = llvm.mlir.poison : vector<8xbf16>
+  %v = llvm.insertelement %e, %u[%i : i64] : vector<8xbf16>
+  llvm.store %v, %q : vector<8xbf16>, !llvm.ptr
+  %c3 = llvm.mlir.constant(3 : i64) : i64
+  %c = llvm.insertelement %s, %v[%c3 : i64] : vector<8xbf16>
+  %w = llvm.shufflevector %c, %c [1, 0, 3, 2, 5, 4, 7, 6] : vector<8xbf16>
+  llvm.store %w, %q : vector<8xbf16>, !llvm.ptr
+  llvm.return
+}
+
+// -----
+
+// A bf16 vector carried around a loop (a phi) is carried as i16: LLVM
+// legalises a value that crosses blocks on its own, through f32 where bf16
+// is promoted. Every branch forwarding to the block casts its value (both
+// edges of the cond_br); the entry block's arguments (the function's) stay.
+// The f16 value computed on (an fadd) keeps its type where it is used.
+// CHECK-LABEL: llvm.func @loop_carried
+// CHECK-SAME:    (%[[X:.*]]: vector<32xbf16>, %{{.*}}: vector<4xf16>,
+// CHECK:         %[[XI:.*]] = llvm.bitcast %[[X]] : vector<32xbf16> to vector<32xi16>
+// CHECK:         llvm.br ^bb1(%{{.*}}, %[[XI]], %{{.*}} : i64, vector<32xi16>, vector<4xi16>)
+// CHECK:       ^bb1(%{{.*}}: i64, %[[V:.*]]: vector<32xi16>, %[[H:.*]]: vector<4xi16>):
+// CHECK:         %[[HF:.*]] = llvm.bitcast %[[H]] : vector<4xi16> to vector<4xf16>
+// CHECK:         %[[L:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i16
+// CHECK:         %[[N:.*]] = llvm.insertelement %[[L]], %[[V]][%{{.*}} : i64] : vector<32xi16>
+// CHECK:         %[[SUM:.*]] = llvm.fadd %[[HF]], %[[HF]] : vector<4xf16>
+// CHECK:         %[[SUMI:.*]] = llvm.bitcast %[[SUM]] : vector<4xf16> to vector<4xi16>
+// CHECK:         llvm.cond_br %{{.*}}, ^bb1(%{{.*}}, %[[N]], %[[SUMI]] : i64, vector<32xi16>, vector<4xi16>), ^bb2(%[[N]] : vector<32xi16>)
+// CHECK:       ^bb2(%[[R:.*]]: vector<32xi16>):
+// CHECK:         llvm.store %[[R]], %{{.*}} : vector<32xi16>, !llvm.ptr
+llvm.func @loop_carried(%x: vector<32xbf16>, %h: vector<4xf16>, %p: !llvm.ptr, %n: i64) {
+  %c0 = llvm.mlir.constant(0 : i64) : i64
+  %c1 = llvm.mlir.constant(1 : i64) : i64
+  llvm.br ^bb1(%c0, %x, %h : i64, vector<32xbf16>, vector<4xf16>)
+^bb1(%i: i64, %v: vector<32xbf16>, %a: vector<4xf16>):
+  %s = llvm.load %p : !llvm.ptr -> bf16
+  %w = llvm.insertelement %s, %v[%i : i64] : vector<32xbf16>
+  %b = llvm.fadd %a, %a : vector<4xf16>
+  %next = llvm.add %i, %c1 : i64
+  %more = llvm.icmp "slt" %next, %n : i64
+  llvm.cond_br %more, ^bb1(%next, %w, %b : i64, vector<32xbf16>, vector<4xf16>), ^bb2(%w : vector<32xbf16>)
+^bb2(%r: vector<32xbf16>):
+  llvm.store %r, %p : vector<32xbf16>, !llvm.ptr
+  llvm.return
+}
+
+// -----
+
+// Negative: f32 lane moves and f32 block arguments are left as they are.
+// CHECK-LABEL: llvm.func @f32_left_alone
+// CHECK-NOT:     llvm.bitcast
+// CHECK:       ^bb1(%{{.*}}: vector<8xf32>):
+// CHECK:         llvm.insertelement %{{.*}}, %{{.*}}[%{{.*}} : i64] : vector<8xf32>
+// CHECK-NOT:     llvm.bitcast
+llvm.func @f32_left_alone(%x: vector<8xf32>, %s: f32, %i: i64, %p: !llvm.ptr) {
+  llvm.br ^bb1(%x : vector<8xf32>)
+^bb1(%v: vector<8xf32>):
+  %w = llvm.insertelement %s, %v[%i : i64] : vector<8xf32>
+  llvm.store %w, %p : vector<8xf32>, !llvm.ptr
+  llvm.return
+}

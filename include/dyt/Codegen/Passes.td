@@ -313,7 +313,8 @@ def DytCpuLowerVectorsPass
 
 def DytLLVMHalfMemoryAsIntegersPass
     : Pass<"dyt-llvm-half-memory-as-integers", "::mlir::LLVM::LLVMFuncOp"> {
-  let summary = "Load and store bf16/f16 values as i16 values of the same bits";
+  let summary = "Load, store and carry bf16/f16 values as i16 values of the "
+                "same bits";
   let description = [{
     Rewrites every `llvm.load`, `llvm.store`, `llvm.intr.masked.load` and
     `llvm.intr.masked.store` of bf16 or f16 (scalars and vectors) into the
@@ -331,6 +332,19 @@ def DytLLVMHalfMemoryAsIntegersPass
 
     An i16 access has neither problem; the bitcasts cost nothing. Alignment
     and the `nontemporal` flag are kept.
+
+    Two more places where LLVM would promote a bf16 through f32 (and call
+    `__truncsfbf2`, a symbol an ahead-of-time object then needs) go to i16
+    as well; the bitcast pairs this leaves between i16 values cancel:
+    - block arguments (phis) outside the entry block, with a bitcast on
+      every value a branch forwards to them: LLVM legalises a value that
+      crosses blocks on its own (x @ W^T's packing of bf16 carries a vector
+      around a loop);
+    - `llvm.insertelement` / `llvm.extractelement` at a position that is
+      not a constant, which LLVM moves through memory. At a constant
+      position the lane stays bf16: LLVM keeps it in registers and fuses
+      the widening that usually follows (i16 lanes there made bf16 matmuls
+      6-9% slower).
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
