@@ -16,12 +16,11 @@ ratios beside it (the spread is the noise of a shared machine).
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cpu_matmul import ours  # noqa: E402
 from gpu_norms import dyt_matmul_mlir, matmul_mlir  # noqa: E402
 
 CASES = ("bf16:nn:1576x768x768,bf16:tb:1576x768x768,bf16:tb:256x768x3072,"
@@ -36,16 +35,6 @@ def source(case):
     if layout not in ("nn", "tb"):
         sys.exit(f"cpu_matmul_ab.py: unknown layout '{layout}' in {case}")
     return matmul_mlir(m, k, n, True, dtype, transpose_b=layout == "tb")
-
-
-def median_ms(dyt_run, path, iterations):
-    out = subprocess.run([dyt_run, path, "-e", "f", "--random", "--bench",
-                          str(iterations), "--threads", "1"],
-                         capture_output=True, text=True, check=True)
-    found = re.search(r"@f: median ([0-9.]+) ms", out.stdout + out.stderr)
-    if not found:
-        sys.exit(f"cpu_matmul_ab.py: no timing from {dyt_run}:\n{out.stderr}")
-    return float(found.group(1))
 
 
 def main():
@@ -72,7 +61,7 @@ def main():
             for case in cases:
                 for build, dyt_run in builds.items():
                     times[case][build].append(
-                        median_ms(dyt_run, paths[case], opts.iterations))
+                        1e3 * ours(dyt_run, paths[case], opts.iterations))
     rows = []
     for case in cases:
         base, this = times[case]["baseline"], times[case]["this"]

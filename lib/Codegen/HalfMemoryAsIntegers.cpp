@@ -54,6 +54,22 @@ void bitcastResult(Value result, Type twin) {
   result.replaceAllUsesExcept(cast.getResult(), cast);
 }
 
+/// An insertelement or extractelement `op` of a bf16/f16 lane at a run-time
+/// `position` on i16 lanes instead: LLVM moves such a lane through memory,
+/// a promoted bf16 with a __truncsfbf2 call, an i16 as it is. At a constant
+/// position LLVM keeps the lane in registers, and there the bf16 form lets
+/// it fuse the widening that usually follows (bf16 matmuls were 6-9% slower
+/// with i16 lanes everywhere), so those are left alone.
+void moveLaneAsInteger(Operation *op, Value position) {
+  Type twin = getIntegerTwin(op->getResult(0).getType());
+  if (!twin || matchPattern(position, m_Constant()))
+    return;
+  for (OpOperand &operand : op->getOpOperands())
+    if (Type operandTwin = getIntegerTwin(operand.get().getType()))
+      bitcastOperand(operand, operandTwin);
+  bitcastResult(op->getResult(0), twin);
+}
+
 /// Block arguments (phis) of bf16/f16 type outside the entry block become
 /// their i16 twins, with bitcasts on every value a branch forwards to them
 /// and for their users. Blocks reached by a terminator that does not say
@@ -115,22 +131,10 @@ struct DytLLVMHalfMemoryAsIntegersPass
       } else if (auto store = dyn_cast<LLVM::MaskedStoreOp>(op)) {
         if (Type twin = getIntegerTwin(store.getValue().getType()))
           bitcastOperand(store.getValueMutable(), twin);
-      } else if (isa<LLVM::InsertElementOp, LLVM::ExtractElementOp>(op)) {
-        // A lane at a run-time position: LLVM moves it through memory, a
-        // promoted bf16 with a __truncsfbf2 call; an i16 moves as it is. At
-        // a constant position LLVM keeps the lane in registers, and there
-        // the bf16 form lets it fuse the widening that usually follows
-        // (bf16 matmuls were 6-9% slower with i16 lanes everywhere).
-        Value position = isa<LLVM::InsertElementOp>(op)
-                             ? cast<LLVM::InsertElementOp>(op).getPosition()
-                             : cast<LLVM::ExtractElementOp>(op).getPosition();
-        Type twin = getIntegerTwin(op->getResult(0).getType());
-        if (!twin || matchPattern(position, m_Constant()))
-          return;
-        for (OpOperand &operand : op->getOpOperands())
-          if (Type operandTwin = getIntegerTwin(operand.get().getType()))
-            bitcastOperand(operand, operandTwin);
-        bitcastResult(op->getResult(0), twin);
+      } else if (auto insert = dyn_cast<LLVM::InsertElementOp>(op)) {
+        moveLaneAsInteger(op, insert.getPosition());
+      } else if (auto extract = dyn_cast<LLVM::ExtractElementOp>(op)) {
+        moveLaneAsInteger(op, extract.getPosition());
       }
     });
     retypeBlockArguments(getOperation());

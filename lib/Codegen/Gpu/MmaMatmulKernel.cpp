@@ -44,6 +44,7 @@ constexpr int64_t kWarpTilesM = 2, kWarpTilesN = 4; // mma tiles of a warp
 constexpr int64_t kTileM = kWarpsM * kWarpTilesM * kMmaM; // 64
 constexpr int64_t kTileN = kWarpsN * kWarpTilesN * kMmaN; // 64
 constexpr int64_t kTileK = 2 * kMmaK;                     // 32
+// Qualified: NVGPUDialect.h declares a kWarpSize of its own, globally.
 constexpr int64_t kThreads = kWarpsM * kWarpsN * gpu_kernels::kWarpSize;
 // Row padding of the shared tiles, in elements (16 bytes, so rows stay
 // 16-byte aligned from the 16-byte aligned start that
